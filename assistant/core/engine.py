@@ -1,0 +1,335 @@
+"""The incident state machine: ``Engine.handle(state, event) -> actions``.
+
+The engine mutates ``state`` in place and returns what the bot would do. It is deterministic:
+the same state and event give the same state and actions, which is what lets a restart
+rebuild state by re-applying logged events.
+
+The feature modules hold the rules; this module only routes events to them and keeps the
+cross-cutting invariants (time moves forward, bots are not participants, a phase change
+triggers an update at once, only the commander or a privileged user may force anything).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from assistant.core import advisor, facts, intents, lang, onboarding, phases, roster, updates
+from assistant.core.actions import Action, Notice, PhaseChanged, PostUpdate, Reply
+from assistant.core.events import (
+    ClockTick,
+    Command,
+    Event,
+    MemberJoined,
+    MemberLeft,
+    MessageDeleted,
+    MessageEdited,
+    MessagePinned,
+    MessagePosted,
+    ReactionAdded,
+)
+from assistant.core.model import (
+    ChatMessage,
+    IncidentState,
+    Phase,
+    PhaseChange,
+    PhaseProposal,
+    User,
+)
+from assistant.core.phases import PhaseSignal
+from assistant.core.ports import KnowledgePort
+from assistant.core.texts import t
+
+
+class Engine:
+    """Routes events to the feature rules. Holds only ports, never incident state."""
+
+    def __init__(self, knowledge: KnowledgePort | None = None) -> None:
+        self.knowledge = knowledge
+
+    # ------------------------------------------------------------------ entry point
+    def handle(self, state: IncidentState, event: Event) -> list[Action]:
+        if state.now is None or event.at > state.now:
+            state.now = event.at
+        if state.declared_at is None:
+            state.declared_at = event.at
+        match event:
+            case MessagePosted():
+                return self._on_message(state, event.message)
+            case MessageEdited():
+                return self._on_edit(state, event)
+            case MessageDeleted():
+                return self._on_delete(state, event)
+            case MemberJoined():
+                if state.is_bot(event.user):
+                    return []
+                return roster.on_join(state, event.user, event.at, event.added_by)
+            case MemberLeft():
+                return roster.on_leave(state, event.user, event.at)
+            case ReactionAdded():
+                if state.is_bot(event.user):
+                    return []
+                return roster.on_reaction(state, event)
+            case MessagePinned():
+                return []
+            case ClockTick():
+                return self._on_tick(state, event.at)
+            case Command():
+                return self._on_command(state, event)
+        return []  # pragma: no cover - the union above is exhaustive
+
+    def next_due(self, state: IncidentState) -> datetime | None:
+        """When the next clock tick could produce something (summary, reminder, flag)."""
+        due = [d for d in (updates.next_due(state), roster.next_due(state)) if d is not None]
+        return min(due) if due else None
+
+    # ------------------------------------------------------------------ messages
+    def _on_message(self, state: IncidentState, msg: ChatMessage) -> list[Action]:
+        if msg.id in state.messages:
+            return []  # already seen (live and backfill can overlap)
+        state.messages[msg.id] = msg
+        if state.is_bot(msg.author):
+            return []
+        state.activity_since_update = True
+        if state.config.lang == "auto" and msg.content.strip():
+            state.detected_lang = lang.detect(
+                m.content for m in list(state.messages.values())[-50:] if not m.deleted
+            )
+        actions: list[Action] = list(roster.touch(state, msg.author, msg.at))
+        state.facts.extend(facts.extract(state, msg))
+
+        if self.mentions_bot(state, msg):
+            # Questions to the bot are answered, never obeyed: "bot, declare resolved"
+            # changes nothing. Roster cues still count (a mention may also assign).
+            actions += self._answer(state, msg, msg.content)
+            return actions
+
+        actions += roster.on_message(state, msg)
+        signal = phases.detect(state, msg)
+        if signal is not None:
+            actions += self._apply_signal(state, signal, msg.author, msg.at)
+        return actions
+
+    def _on_edit(self, state: IncidentState, event: MessageEdited) -> list[Action]:
+        msg = state.messages.get(event.message_id)
+        if msg is None:
+            return []
+        msg.content = event.content
+        msg.edited_at = event.at
+        if event.mentions is not None:
+            msg.mentions = list(event.mentions)
+        state.facts = [f for f in state.facts if event.message_id not in f.source_ids]
+        state.facts.extend(facts.extract(state, msg))
+        state.activity_since_update = True
+        return []
+
+    def _on_delete(self, state: IncidentState, event: MessageDeleted) -> list[Action]:
+        msg = state.messages.get(event.message_id)
+        if msg is None:
+            return []
+        msg.deleted = True
+        kept = []
+        for fact in state.facts:
+            if event.message_id in fact.source_ids:
+                rest = [s for s in fact.source_ids if s != event.message_id]
+                if not rest:
+                    continue
+                fact = fact.model_copy(update={"source_ids": rest})
+            kept.append(fact)
+        state.facts = kept
+        return []
+
+    def mentions_bot(self, state: IncidentState, msg: ChatMessage) -> bool:
+        cfg = state.config
+        if any(state.is_bot(u) for u in msg.mentions):
+            return True
+        if cfg.bot_user_id and f"<@{cfg.bot_user_id}>" in msg.content:
+            return True
+        if cfg.bot_name:
+            return re.search(rf"@{re.escape(cfg.bot_name)}\b", msg.content) is not None
+        return False
+
+    # ------------------------------------------------------------------ answers
+    def _answer(self, state: IncidentState, msg: ChatMessage, question: str) -> list[Action]:
+        intent = intents.classify(question)
+        at = msg.at
+        if intent == "rollback":
+            answer = advisor.advise(state, question, msg.id, at, self.knowledge)
+        elif intent == "status":
+            answer = updates.status_answer(state, msg.id, at)
+        elif intent == "roster":
+            answer = roster.roster_answer(state, msg.id, at)
+        elif intent == "guidance":
+            answer = onboarding.answer(question, msg.id, at, self.knowledge)
+        else:
+            answer = onboarding.fallback(state, question, msg.id, at)
+        return [Reply(at=at, incident_id=state.id, answer=answer)]
+
+    # ------------------------------------------------------------------ phases
+    def _apply_signal(
+        self, state: IncidentState, signal: PhaseSignal, by: User, at: datetime
+    ) -> list[Action]:
+        if signal.phase == state.phase:
+            return []
+        if signal.certain or state.config.auto_confirm_proposals:
+            how = signal.how if signal.certain else "inferred"
+            return self.change_phase(
+                state, signal.phase, at, by.id, signal.source_ids, how, proposed=not signal.certain
+            )
+        proposal = PhaseProposal(
+            id=state.next_id("p"),
+            at=at,
+            phase=signal.phase,
+            reason=signal.reason,
+            source_ids=signal.source_ids,
+        )
+        state.proposal = proposal
+        return [phases.proposal_action(state, proposal)]
+
+    def change_phase(
+        self,
+        state: IncidentState,
+        phase: Phase,
+        at: datetime,
+        by: str | None,
+        source_ids: list[str],
+        how: str,
+        *,
+        proposed: bool = False,
+    ) -> list[Action]:
+        previous = state.phase
+        if phase == previous:
+            return []
+        state.phase = phase
+        state.proposal = None
+        state.phase_history.append(
+            PhaseChange(
+                at=at,
+                phase=phase,
+                previous=previous,
+                source_ids=source_ids,
+                by=by,
+                how=how,  # type: ignore[arg-type]
+                proposed=proposed,
+            )
+        )
+        if phase is Phase.RESOLVED:
+            state.resolved_at = at
+        elif previous is Phase.RESOLVED:
+            state.resolved_at = None
+        actions: list[Action] = [
+            PhaseChanged(
+                at=at,
+                incident_id=state.id,
+                phase=phase,
+                previous=previous,
+                source_ids=source_ids,
+                how=how,
+                proposed=proposed,
+            )
+        ]
+        kind = "closing" if phase is Phase.RESOLVED else "phase_change"
+        actions.append(self._post(state, kind, at))
+        return actions
+
+    def _post(self, state: IncidentState, kind: str, at: datetime) -> PostUpdate:
+        update = updates.compose(state, kind, at)  # type: ignore[arg-type]
+        updates.mark_posted(state, update)
+        return PostUpdate(at=at, incident_id=state.id, update=update)
+
+    # ------------------------------------------------------------------ time
+    def _on_tick(self, state: IncidentState, at: datetime) -> list[Action]:
+        actions: list[Action] = []
+        actions += updates.on_tick(state, at)
+        actions += roster.on_tick(state, at)
+        return actions
+
+    # ------------------------------------------------------------------ commands
+    def is_privileged(self, state: IncidentState, cmd: Command) -> bool:
+        if cmd.privileged:
+            return True
+        return state.commander is not None and state.commander.id == cmd.user.id
+
+    def _on_command(self, state: IncidentState, cmd: Command) -> list[Action]:
+        at, name = cmd.at, cmd.name
+        if not state.is_bot(cmd.user):
+            roster.touch(state, cmd.user, at)
+        if name == "declare":
+            return self._declare(state, cmd)
+        if name in ("roster", "ask"):
+            if name == "roster":
+                answer = roster.roster_answer(state, cmd.interaction_id or "", at)
+                return [Reply(at=at, incident_id=state.id, answer=answer, ephemeral=True)]
+            question = str(cmd.args.get("question", ""))
+            msg = ChatMessage(id=cmd.interaction_id or f"ask-{at.isoformat()}", author=cmd.user,
+                              at=at, content=question)
+            return self._answer(state, msg, question)
+        if not self.is_privileged(state, cmd):
+            return [
+                Notice(
+                    at=at,
+                    incident_id=state.id,
+                    kind="refusal",
+                    text=t(state.lang, "refusal"),
+                    to=cmd.user,
+                    ephemeral=True,
+                )
+            ]
+        sources = [cmd.interaction_id] if cmd.interaction_id else []
+        if name == "phase":
+            phase = phases.parse_phase_name(str(cmd.args.get("phase", "")))
+            if phase is None:
+                return [Notice(at=at, incident_id=state.id, kind="refusal", ephemeral=True,
+                               to=cmd.user, text=t(state.lang, "bad_phase"))]
+            return self.change_phase(state, phase, at, cmd.user.id, sources, "command")
+        if name == "confirm_phase":
+            proposal = state.proposal
+            if proposal is None or proposal.id != cmd.args.get("proposal_id"):
+                return []
+            if not cmd.args.get("accept", True):
+                state.proposal = None
+                return []
+            return self.change_phase(
+                state, proposal.phase, at, cmd.user.id, proposal.source_ids, "confirmed"
+            )
+        if name == "resolve":
+            return self.change_phase(state, Phase.RESOLVED, at, cmd.user.id, sources, "command")
+        if name == "commander":
+            return roster.set_commander(state, cmd.args["user"], at, sources)
+        if name == "assign":
+            return roster.assign(
+                state,
+                cmd.args["user"],
+                str(cmd.args.get("task", "")),
+                cmd.args.get("purpose") or None,
+                at,
+                by=cmd.user,
+                source_ids=sources,
+            )
+        if name == "release":
+            return roster.release(state, cmd.args["user"], at, sources)
+        if name == "update":
+            audience = cmd.args.get("audience")
+            update = updates.compose(state, "manual", at, audience=audience)
+            return [PostUpdate(at=at, incident_id=state.id, update=update, draft_for=cmd.user)]
+        return []  # pragma: no cover
+
+    def _declare(self, state: IncidentState, cmd: Command) -> list[Action]:
+        state.title = str(cmd.args.get("title", state.title))
+        state.severity = cmd.args.get("severity") or state.severity
+        state.commander = cmd.user
+        state.declared_at = cmd.at
+        roster.touch(state, cmd.user, cmd.at)
+        state.phase_history.append(
+            PhaseChange(at=cmd.at, phase=Phase.INVESTIGATING, previous=None, by=cmd.user.id,
+                        how="declared")
+        )
+        return [
+            PhaseChanged(at=cmd.at, incident_id=state.id, phase=Phase.INVESTIGATING,
+                         previous=None, how="declared"),
+            self._post(state, "declared", cmd.at),
+        ]
+
+    def post_manual_update(self, state: IncidentState, text_update: PostUpdate) -> None:
+        """Record that a drafted update was posted (after the commander pressed Post)."""
+        updates.mark_posted(state, text_update.update)
