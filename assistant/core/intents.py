@@ -1,4 +1,10 @@
-"""What a question to the bot is about. STUB: owned by the advisor work."""
+"""What a question to the bot is about: rollback, status, roster, guidance or other.
+
+Checked from the most specific to the least: a rollback *decision* ("should we roll back?",
+「切り戻す？」) beats a how-to ("how do I write a status update?" is guidance, not status),
+which beats "who is doing what", which beats a status question; a bare mention of rollback
+comes last. Mention tokens are removed first, so a bot named "status-bot" changes nothing.
+"""
 
 from __future__ import annotations
 
@@ -6,16 +12,67 @@ import re
 
 from assistant.core.model import Intent
 
-_ROLLBACK = re.compile(r"roll ?back|revert|ロールバック|切り戻", re.I)
-_ROSTER = re.compile(r"who is doing|roster|誰が何", re.I)
-_STATUS = re.compile(r"status|状況|どうなって", re.I)
+
+def _re(*patterns: str) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+
+
+_MENTION = re.compile(r"<@[!&]?\d+>|@\S+")
+
+_ROLLBACK_DECISION = _re(
+    r"\b(should|shall|do|must|can|could|would|need to) (we|i|you) (just )?"
+    r"(roll ?back|revert|redeploy|fix forward|disable the (feature )?flag)",
+    r"\b(roll ?back|revert)(ing)?( (it|this|now|the (deploy|release)))?\s*[?？]",
+    r"\broll ?back or (fix|roll) forward|\bfix forward or (roll ?back|revert)",
+    r"\b(is it|is that|would it be) (safe|wise|worth it) to (roll ?back|revert)",
+    r"\bworth (rolling back|reverting)",
+    r"\b(rollback|revert|redeploy|fix forward)\s*\?",
+    r"(ロールバック|切り戻し|切り戻|リバート|再デプロイ)"
+    r"(すべき|した方が|したほうが|する[?？]|しますか|しよう|しても|す[?？]|す(べき|か)|る[?？])",
+    r"(戻した方が|戻したほうが|戻すべき|元に戻す[?？]|戻す[?？]|戻しますか)",
+    r"(ロールバック|切り戻し)(か|と|or)(フィックスフォワード|修正|前進)",
+)
+_GUIDANCE = _re(
+    r"\bhow (do|should|can|would|to) (i|we|you|one)\b",
+    r"\bhow to\b",
+    r"\bwhat (does|do|should) (a|an|the) (new )?(incident )?(commander|ic|scribe|comms lead)",
+    r"\bwhat('s| is) (an? |the )?(role of|incident commander|postmortem|post-mortem|retro"
+    r"|retrospective|severity|sev ?\d|phase prefix)",
+    r"\b(first time|new (incident )?commander|never (led|commanded|run)|best practices?|tips?\b"
+    r"|explain|guide|onboarding|checklist for)",
+    r"\bwhen (is|should) (a |it )?(redeploy|rollback|roll back)",
+    r"(どうすれば|どうやって|どうしたら|方法|書き方|やり方|進め方|手順を教え|初めて|新任|心得|コツ"
+    r"|教えて|とは[?？]?$|何をすればいい|何をすべき|役割|ベストプラクティス)",
+)
+_ROSTER = _re(
+    r"\bwho('s| is| are)? (doing|working|on|handling|assigned|looking|the commander|idle|free"
+    r"|available|on it)",
+    r"\bwho does what|\bwho owns|\broster\b|\bassignments?\b|\bwho'?s doing what",
+    r"\bwhat is everyone (doing|working on)",
+    r"(担当|誰が|だれが|割り当て|アサイン|手が空|役割分担|誰か.*対応)",
+)
+_STATUS = _re(
+    r"\bstatus\b|\bcurrent state\b|\bwhere are we\b|\bsitrep\b|\bsummar(y|ise|ize)\b",
+    r"\bwhat('s| is) (going on|happening|the impact|the latest)",
+    r"\bany (news|update|updates|progress|eta)\b|\bupdate for (customers|users|stakeholders"
+    r"|management|execs)",
+    r"\bhow('s| is) it going\b|\bwhat do we know\b|\b(eta|impact)\s*\?",
+    r"(状況|現状|どうなって|進捗|最新|まとめ|要約|影響範囲|お客様(向け|への)|報告|見通し)",
+)
+_ROLLBACK_WORD = _re(r"\broll ?back|\brevert|ロールバック|切り戻")
 
 
 def classify(text: str) -> Intent:
-    if _ROLLBACK.search(text):
+    """The most specific intent of a question to the bot (ja or en)."""
+    clean = _MENTION.sub(" ", text).strip()
+    if _ROLLBACK_DECISION.search(clean):
         return "rollback"
-    if _ROSTER.search(text):
+    if _GUIDANCE.search(clean):
+        return "guidance"
+    if _ROSTER.search(clean):
         return "roster"
-    if _STATUS.search(text):
+    if _STATUS.search(clean):
         return "status"
+    if _ROLLBACK_WORD.search(clean):
+        return "rollback"
     return "other"
