@@ -1,27 +1,105 @@
-"""The declarative roster: participants, assignments, flags. STUB: owned by the roster work."""
+"""The declarative roster: who is here, who does what and why, who may leave.
+
+The engine calls these functions; each returns the actions the change produces (an
+``assignment`` or ``release`` record for every roster change, a prompt when a request has no
+purpose). Rules that need a decision, and the decision taken:
+
+- The commander is ``state.commander`` (``/incident declare``, ``/commander``, or a handover
+  in chat). Until one is known, the author of the incident's first human message is treated
+  as the commander: they are the one who declared it.
+- A chat handover counts when the current commander (known or assumed) says it, or, while no
+  commander was ever named, when anyone names one or claims the role.
+- A request to a named person counts as an assignment whoever makes it (the requester is
+  recorded in ``assigned_by``); a request without a purpose gets a prompt to the requester.
+  Self-assignments are not prompted: they are not requests.
+- Releasing someone else in chat is the commander's call; anyone may release themselves.
+- A task given to someone else who holds the same task moves (the old one becomes
+  ``reassigned`` and lends its purpose when the new request has none).
+- A released person who gets a new task is no longer released.
+"""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
+from typing import Literal
 
-from assistant.core.actions import Action, RecordAssignment, RecordRelease
+from assistant.core import lang as langs
+from assistant.core import roster_flags, roster_view
+from assistant.core.actions import Action, Notice, RecordAssignment, RecordRelease
 from assistant.core.events import ReactionAdded
-from assistant.core.model import Answer, Assignment, ChatMessage, IncidentState, Participant, User
+from assistant.core.model import (
+    Answer,
+    Assignment,
+    ChatMessage,
+    IncidentState,
+    Lang,
+    Participant,
+    User,
+)
+from assistant.core.roster_cues import Done, Handover, Purpose, Release, Request, SelfAssign, parse
+from assistant.core.roster_mentions import resolve
+from assistant.core.texts import register, t
+
+register(
+    "roster_purpose_prompt",
+    ja="{name}さんへの「{task}」は何のための作業ですか？「目的は…」と一言返してください。",
+    en='What is "{task}" for {name} meant to achieve? Reply with "purpose: …" so the roster '
+    "says why.",
+)
+register(
+    "roster_commander",
+    ja="指揮官が{name}さんに交代しました。",
+    en="{name} is now the incident commander.",
+)
+register("roster_need_task", ja="タスクを指定してください。", en="Please name the task.")
+
+CHECK_EMOJI = frozenset(
+    {"white_check_mark", "heavy_check_mark", "ballot_box_with_check", "✅", "✔", "☑", "check"}
+)
 
 
-def touch(state: IncidentState, user: User, at: datetime) -> list[Action]:
-    """Record activity by ``user``; adds them as a participant on first sight."""
+# ---------------------------------------------------------------- who is who
+def commander_of(state: IncidentState) -> User | None:
+    """The commander, or else the author of the first human message (who declared it)."""
+    if state.commander is not None:
+        return state.commander
+    for msg in state.messages.values():
+        if not state.is_bot(msg.author):
+            return msg.author
+    return None
+
+
+def is_commander(state: IncidentState, user: User) -> bool:
+    boss = commander_of(state)
+    return boss is not None and boss.id == user.id
+
+
+def _participant(state: IncidentState, user: User, at: datetime) -> Participant:
+    """The participant for ``user``, added on first sight; re-joins after leaving."""
     p = state.participants.get(user.id)
     if p is None:
-        state.participants[user.id] = Participant(user=user, joined_at=at, last_active_at=at)
-    else:
-        p.last_active_at = at
+        p = Participant(user=user, joined_at=at, last_active_at=at)
+        state.participants[user.id] = p
+    elif p.left_at is not None and at >= p.left_at:
+        p.left_at = None
+        p.joined_at = at  # back in the incident: the unassigned clock starts again
+    return p
+
+
+# ---------------------------------------------------------------- presence
+def touch(state: IncidentState, user: User, at: datetime) -> list[Action]:
+    """Record activity by ``user``; adds them as a participant on first sight."""
+    if state.is_bot(user):
+        return []
+    p = _participant(state, user, at)
+    p.last_active_at = max(p.last_active_at, at)
     return []
 
 
 def on_join(state: IncidentState, user: User, at: datetime, added_by: User | None) -> list[Action]:
-    if user.id not in state.participants:
-        state.participants[user.id] = Participant(user=user, joined_at=at, last_active_at=at)
+    if not state.is_bot(user):
+        _participant(state, user, at)
     return []
 
 
@@ -33,22 +111,138 @@ def on_leave(state: IncidentState, user: User, at: datetime) -> list[Action]:
 
 
 def on_reaction(state: IncidentState, event: ReactionAdded) -> list[Action]:
+    """Activity; a check mark from an assignee on the request message completes that task."""
     touch(state, event.user, event.at)
-    return []
+    if event.emoji.strip(":").replace("\ufe0f", "") not in CHECK_EMOJI:
+        return []
+    actions: list[Action] = []
+    for a in state.open_assignments(event.user.id):
+        if event.message_id in a.source_ids:
+            actions += _close(state, a, "done", event.at)
+    return actions
 
 
+# ---------------------------------------------------------------- chat cues
 def on_message(state: IncidentState, msg: ChatMessage) -> list[Action]:
-    return []
+    """Apply the roster cues in ``msg``. Safe to call twice, and on messages to the bot."""
+    if state.is_bot(msg.author) or any(msg.id in a.source_ids for a in state.assignments):
+        return []
+    lang = langs.detect_one(msg.content)
+    actions: list[Action] = []
+    for cue in parse(resolve(state, msg), msg.author):
+        match cue:
+            case Handover():
+                actions += _handover(state, msg, cue, lang)
+            case Release():
+                actions += _release_cue(state, msg, cue)
+            case Done():
+                actions += _done(state, msg, cue)
+            case Request():
+                actions += _request(state, msg, cue, lang)
+            case SelfAssign():
+                actions += _open(state, msg.author, cue.task, cue.purpose, msg.at, None, [msg.id])
+            case Purpose():
+                actions += _purpose(state, msg, cue)
+    return actions
 
 
-def on_tick(state: IncidentState, at: datetime) -> list[Action]:
-    return []
+def _handover(state: IncidentState, msg: ChatMessage, cue: Handover, lang: Lang) -> list[Action]:
+    target = cue.user or msg.author
+    allowed = state.commander is None or is_commander(state, msg.author)
+    if cue.user is None and state.commander is not None:
+        allowed = False  # claiming a role someone holds needs a handover from them
+    if not allowed or state.is_bot(target):
+        return []
+    return set_commander(state, target, msg.at, [msg.id], lang=lang)
 
 
-def next_due(state: IncidentState) -> datetime | None:
-    return None
+def _release_cue(state: IncidentState, msg: ChatMessage, cue: Release) -> list[Action]:
+    at, sources = msg.at, [msg.id]
+    if cue.author:
+        people = [] if is_commander(state, msg.author) else [msg.author]
+    elif is_commander(state, msg.author):
+        people = list(cue.users)
+        if cue.others:
+            boss = commander_of(state)
+            people += [
+                p.user for p in roster_flags.unassigned_now(state, boss) if p.user not in people
+            ]
+    else:
+        people = []
+    actions: list[Action] = []
+    for user in people:
+        if state.is_bot(user) or is_commander(state, user):
+            continue
+        if cue.done:
+            for a in state.open_assignments(user.id):
+                a.source_ids.append(msg.id)
+                actions += _close(state, a, "done", at)
+        actions += release(state, user, at, sources)
+    return actions
 
 
+def _done(state: IncidentState, msg: ChatMessage, cue: Done) -> list[Action]:
+    mine = state.open_assignments(msg.author.id)
+    named = [a for a in mine if _names_task(a.task, cue.text)]
+    if named:
+        chosen = named
+    elif mine:
+        chosen = [mine[-1]]
+    elif is_commander(state, msg.author):
+        others = [a for a in state.open_assignments() if _reports_done(a.task, cue.text)]
+        chosen = others if len(others) == 1 else []
+    else:
+        chosen = []
+    actions: list[Action] = []
+    for a in chosen:
+        a.source_ids.append(msg.id)
+        actions += _close(state, a, "done", msg.at)
+    return actions
+
+
+def _request(state: IncidentState, msg: ChatMessage, cue: Request, lang: Lang) -> list[Action]:
+    actions: list[Action] = []
+    opened: list[Assignment] = []
+    for user in cue.users:
+        if state.is_bot(user) or user.id == msg.author.id:
+            continue
+        actions += _open(state, user, cue.task, cue.purpose, msg.at, msg.author, [msg.id])
+        opened += [a for a in state.open_assignments(user.id) if msg.id in a.source_ids]
+    if opened and all(a.purpose is None for a in opened):
+        names = (
+            "、".join(a.user.label for a in opened)
+            if lang == "ja"
+            else ", ".join(a.user.label for a in opened)
+        )
+        actions.append(_prompt(state, msg.author, names, cue.task, msg.at, lang, msg.id, False))
+    return actions
+
+
+def _purpose(state: IncidentState, msg: ChatMessage, cue: Purpose) -> list[Action]:
+    author = msg.author
+    named = {u.id for u in cue.users}
+    pending = [a for a in state.open_assignments() if a.purpose is None]
+    if named:
+        mine = [
+            a
+            for a in pending
+            if a.user.id in named and (a.assigned_by == author.id or is_commander(state, author))
+        ]
+    else:
+        mine = [a for a in pending if a.user.id == author.id or a.assigned_by == author.id]
+    if not mine:
+        return []
+    latest = max(mine, key=lambda a: a.since)
+    batch = [a for a in mine if a.source_ids[:1] == latest.source_ids[:1]]
+    actions: list[Action] = []
+    for a in batch:
+        a.purpose = cue.text
+        a.source_ids.append(msg.id)
+        actions.append(_record(state, a, msg.at))
+    return actions
+
+
+# ---------------------------------------------------------------- slash commands
 def assign(
     state: IncidentState,
     user: User,
@@ -58,28 +252,210 @@ def assign(
     *,
     by: User | None,
     source_ids: list[str],
+    lang: Lang | None = None,
 ) -> list[Action]:
-    touch(state, user, at)
-    a = Assignment(id=state.next_id("a"), user=user, task=task, purpose=purpose,
-                   assigned_by=by.id if by else None, since=at, source_ids=source_ids)
-    state.assignments.append(a)
-    return [RecordAssignment(at=at, incident_id=state.id, assignment=a)]
+    """``/assign``: give ``user`` a task (moving it from whoever held it)."""
+    task = task.strip()
+    if state.is_bot(user):
+        return []
+    if not task:
+        return [_notice(state, "refusal", t(lang or state.lang, "roster_need_task"), at, by, True)]
+    actions = _open(state, user, task, (purpose or "").strip() or None, at, by, source_ids)
+    opened = [a for a in state.open_assignments(user.id) if _same_task(a.task, task)]
+    if by is not None and by.id != user.id and opened and opened[-1].purpose is None:
+        actions.append(_prompt(state, by, user.label, task, at, lang or state.lang, None, True))
+    return actions
 
 
 def release(state: IncidentState, user: User, at: datetime, source_ids: list[str]) -> list[Action]:
-    p = state.participants.get(user.id)
-    if p is not None:
-        p.released_at = at
-    return [RecordRelease(at=at, incident_id=state.id, user=user, source_ids=source_ids)]
+    """Tell the roster ``user`` may leave: open tasks close as ``released``."""
+    if state.is_bot(user):
+        return []
+    p = _participant(state, user, at)
+    open_tasks = state.open_assignments(user.id)
+    if p.released_at is not None and not open_tasks:
+        return []
+    p.released_at = at
+    actions: list[Action] = []
+    for a in open_tasks:
+        actions += _close(state, a, "released", at)
+    actions.append(
+        RecordRelease(at=at, incident_id=state.id, user=user, source_ids=list(source_ids))
+    )
+    return actions
 
 
 def set_commander(
-    state: IncidentState, user: User, at: datetime, source_ids: list[str]
+    state: IncidentState,
+    user: User,
+    at: datetime,
+    source_ids: list[str],
+    lang: Lang | None = None,
 ) -> list[Action]:
+    """Hand command to ``user``. The previous commander's unassigned clock starts now."""
+    if state.is_bot(user):
+        return []
+    previous = commander_of(state)
     state.commander = user
-    return []
+    p = _participant(state, user, at)
+    p.released_at = None
+    if previous is None or previous.id == user.id:
+        return []
+    old = state.participants.get(previous.id)
+    if old is not None:
+        old.joined_at = max(old.joined_at, at)
+    text = t(lang or state.lang, "roster_commander", name=user.label)
+    return [_notice(state, "commander_changed", text, at, None, False)]
 
 
-def roster_answer(state: IncidentState, in_reply_to: str, at: datetime) -> Answer:
-    lines = [f"{a.user.label}: {a.task}" for a in state.open_assignments()]
-    return Answer(at=at, in_reply_to=in_reply_to, intent="roster", text="\n".join(lines) or "-")
+# ---------------------------------------------------------------- time and view
+def on_tick(state: IncidentState, at: datetime) -> list[Action]:
+    return roster_flags.on_tick(state, at, commander_of(state))
+
+
+def next_due(state: IncidentState) -> datetime | None:
+    """The exact moment the next roster flag would fire, if nothing else happens."""
+    return roster_flags.next_due(state, commander_of(state))
+
+
+def roster_answer(
+    state: IncidentState, in_reply_to: str, at: datetime, lang: Lang | None = None
+) -> Answer:
+    """The roster table, in the question's language when the incident language is auto."""
+    if lang is None:
+        asked = state.messages.get(in_reply_to)
+        auto = state.config.lang == "auto" and asked is not None and asked.content.strip()
+        lang = langs.detect_one(asked.content) if auto and asked else state.lang
+    text = roster_view.render(state, at, lang, commander_of(state))
+    return Answer(at=at, in_reply_to=in_reply_to, intent="roster", text=text)
+
+
+# ---------------------------------------------------------------- changes
+def _open(
+    state: IncidentState,
+    user: User,
+    task: str,
+    purpose: str | None,
+    at: datetime,
+    by: User | None,
+    source_ids: list[str],
+) -> list[Action]:
+    p = _participant(state, user, at)
+    p.released_at = None
+    same = [a for a in state.open_assignments(user.id) if _same_task(a.task, task)]
+    if same:
+        a = same[-1]
+        if purpose is None or purpose == a.purpose:
+            return []
+        a.purpose = purpose
+        a.source_ids.extend(s for s in source_ids if s not in a.source_ids)
+        return [_record(state, a, at)]
+    actions: list[Action] = []
+    for old in state.open_assignments():
+        if _same_task(old.task, task) and not set(old.source_ids) & set(source_ids):
+            purpose = purpose or old.purpose
+            actions += _close(state, old, "reassigned", at)
+    a = Assignment(
+        id=state.next_id("a"),
+        user=user,
+        task=task,
+        purpose=purpose,
+        assigned_by=by.id if by is not None and by.id != user.id else None,
+        since=at,
+        source_ids=list(source_ids),
+    )
+    state.assignments.append(a)
+    actions.append(_record(state, a, at))
+    return actions
+
+
+def _close(
+    state: IncidentState,
+    a: Assignment,
+    status: Literal["done", "reassigned", "released"],
+    at: datetime,
+) -> list[Action]:
+    a.status = status
+    a.closed_at = at
+    return [_record(state, a, at)]
+
+
+def _record(state: IncidentState, a: Assignment, at: datetime) -> RecordAssignment:
+    """A record of the assignment as it is now (a copy: later changes make new records)."""
+    return RecordAssignment(at=at, incident_id=state.id, assignment=a.model_copy(deep=True))
+
+
+def _prompt(
+    state: IncidentState,
+    to: User,
+    names: str,
+    task: str,
+    at: datetime,
+    lang: Lang,
+    in_reply_to: str | None,
+    ephemeral: bool,
+) -> Notice:
+    text = t(lang, "roster_purpose_prompt", name=names, task=roster_view.shorten(task, 40))
+    return Notice(
+        at=at,
+        incident_id=state.id,
+        kind="purpose_prompt",
+        text=text,
+        to=to,
+        in_reply_to=in_reply_to,
+        ephemeral=ephemeral,
+    )
+
+
+def _notice(
+    state: IncidentState,
+    kind: Literal["refusal", "commander_changed"],
+    text: str,
+    at: datetime,
+    to: User | None,
+    ephemeral: bool,
+) -> Notice:
+    return Notice(
+        at=at,
+        incident_id=state.id,
+        kind=kind,
+        text=text,
+        to=to,
+        ephemeral=ephemeral,
+    )
+
+
+# ---------------------------------------------------------------- task names
+_WORD = re.compile(r"[a-z0-9]{3,}|[゠-ヿ一-鿿ａ-ｚＡ-Ｚ]{2,}", re.I)
+_FILLER = frozenset(
+    {"the", "and", "for", "into", "check", "look", "investigate", "update", "with", "from",
+     "side", "own", "take", "handle", "done", "complete", "completed", "finished", "完了",
+     "確認", "調査", "対応"}
+)  # fmt: skip
+
+
+def _key(task: str) -> str:
+    text = re.sub(r"^(?:the|a|an)\s+", "", task.casefold().strip())
+    text = re.sub(r"[\W_]+", "", text)
+    return re.sub(r"(?:する|します|の対応)$", "", text)
+
+
+def _same_task(a: str, b: str) -> bool:
+    return _key(a) == _key(b) and _key(a) != ""
+
+
+def _names_task(task: str, text: str) -> bool:
+    """Whether ``text`` mentions ``task`` by one of its meaningful words."""
+    hay = text.casefold()
+    words = {w.casefold() for w in _WORD.findall(task)} - _FILLER
+    return any(w in hay for w in words)
+
+
+def _reports_done(task: str, text: str) -> bool:
+    """Whether ``text`` says this task is finished: "rollback complete", 「DB調査は完了」."""
+    for word in {w for w in _WORD.findall(task)} - _FILLER:
+        near = rf"{re.escape(word)}\W{{0,3}}(?:は|が|is|has|'s|’s)?\s*(?:been\s+)?"
+        done = r"(?:done|complete|completed|finished|完了|終わ|終了|済)"
+        if re.search(near + done, text, re.I):
+            return True
+    return False
