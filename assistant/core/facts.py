@@ -1,12 +1,76 @@
-"""Fact extraction from chat messages (impact, cause, change, action, recovery...).
+"""Fact extraction from chat messages: impact, symptom, cause, change, action, recovery,
+decision, escalation and user communication, each confirmed or suspected.
 
-STUB: owned by the phases/updates work; returns nothing until implemented.
+Each fact is one short clause in the writer's own words, traceable to its message. The
+writer's hedges ("maybe", "I think", "かも", "可能性", a question mark) make it suspected.
+Things that have not happened (plans, conditions, negations, questions) are never recorded
+as actions, recoveries or decisions. A "let's …" / 「…しましょう」 counts as a decision only
+from the commander: from anyone else it is a suggestion.
 """
 
 from __future__ import annotations
 
-from assistant.core.model import ChatMessage, Fact, IncidentState
+import re
+
+from assistant.core import fact_kinds, fact_text, phase_cues
+from assistant.core.fact_kinds import FactKind
+from assistant.core.model import Certainty, ChatMessage, Fact, IncidentState
+
+MAX_FACTS_PER_MESSAGE = 3
+_MIN_CHARS = 4
+_LEADING_LABEL = re.compile(r"^\s*(?:[【\[［][^】\]］]{1,20}[】\]］]\s*)+")
+_SUGGESTION = re.compile(r"\blet's\b|しましょう|しよう", re.I)
+_HAPPENED_ONLY: frozenset[FactKind] = frozenset({"action", "recovery", "decision"})
+
+
+def _is_commander(state: IncidentState, msg: ChatMessage) -> bool:
+    return state.commander is not None and state.commander.id == msg.author.id
+
+
+def _pick_kind(state: IncidentState, msg: ChatMessage, sentence: str) -> FactKind | None:
+    question = fact_text.is_question(sentence)
+    for kind in fact_kinds.kinds_of(sentence):
+        if kind in _HAPPENED_ONLY:
+            if question or fact_text.is_negated(sentence) or fact_text.is_request(sentence):
+                continue
+            if kind == "decision":
+                if _SUGGESTION.search(sentence) and not _is_commander(state, msg):
+                    continue
+            elif fact_text.is_hypothetical(sentence) or _SUGGESTION.search(sentence):
+                continue
+        return kind
+    return None
+
+
+def _certainty(kind: FactKind, sentence: str) -> Certainty:
+    if kind in ("decision", "escalation", "user_comms"):
+        return "suspected" if fact_text.is_question(sentence) else "confirmed"
+    return "suspected" if fact_text.is_hedged(sentence) else "confirmed"
 
 
 def extract(state: IncidentState, msg: ChatMessage) -> list[Fact]:
-    return []
+    """The facts one message states (at most a few), in message order."""
+    if state.is_bot(msg.author) or msg.deleted:
+        return []
+    bot_names = tuple(n for n in (state.config.bot_name,) if n)
+    out: list[Fact] = []
+    for raw in fact_text.sentences(fact_text.clean(msg)):
+        sentence = _LEADING_LABEL.sub("", raw).strip()
+        if len(sentence) < _MIN_CHARS or phase_cues.addressed_to_bot(sentence, bot_names):
+            continue
+        kind = _pick_kind(state, msg, sentence)
+        if kind is None:
+            continue
+        out.append(
+            Fact(
+                kind=kind,
+                text=fact_text.shorten(sentence),
+                certainty=_certainty(kind, sentence),
+                source_ids=[msg.id],
+                at=msg.at,
+                by=msg.author.id,
+            )
+        )
+        if len(out) >= MAX_FACTS_PER_MESSAGE:
+            break
+    return out

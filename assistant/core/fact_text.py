@@ -1,0 +1,134 @@
+"""Reading chat text for cues: cleaning, sentence splitting, and the hedge/question tests.
+
+Shared by fact extraction and phase inference. Chat is noisy: pasted logs, quotes, mentions
+and links. Cues are only looked for in what a person wrote in their own words, so code
+blocks and quoted lines are dropped before anything is matched.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.core.model import ChatMessage
+
+_CODE_BLOCK = re.compile(r"```.*?(```|\Z)", re.S)
+_QUOTE_LINE = re.compile(r"^\s*>.*$", re.M)
+_RAW_MENTION = re.compile(r"<@[!&]?\d+>|<#\d+>")
+_HONORIFIC = r"(?:\s?(?:さん|くん|様|氏))?[、,:：]?"
+_AT_TOKEN = re.compile(r"(?<![\w.])@[\w.\-]+" + _HONORIFIC)
+_URL = re.compile(r"https?://([^\s/>)]+)(/[^\s>)]*)?")
+_MARKDOWN = re.compile(r"\*\*|__|~~|\|\||(?<!\w)[*_](?=\w)|(?<=\w)[*_](?!\w)|`")
+_BULLET = re.compile(r"^\s*(?:[-*•・]|#{1,6}|\d+[.)])\s+", re.M)
+_SPACES = re.compile(r"[ \t\u3000]+")
+# Split after Japanese/English sentence ends, and after ". " (not inside v1.2.3).
+_SENTENCE_END = re.compile(r"(?<=[。！？!?])|(?<=[.;])\s+")
+
+MAX_CLAUSE = 120
+
+_QUESTION_EN = re.compile(
+    r"^(is|are|was|were|do|does|did|has|have|had|should|shall|can|could|will|would|may"
+    r"|any(one|body)?)\b",
+    re.I,
+)
+_QUESTION_JA = re.compile(r"(か|かな|かね|っけ|でしょうか|だろうか|ですかね)[。\s]*$")
+_HEDGE_EN = re.compile(
+    r"\b(maybe|might|perhaps|possibly|probably|likely|i think|i guess|i suspect|suspect\w*"
+    r"|not sure|unsure|could be|may be|seems?|looks like|hypothes\w+|theory|wonder\w*"
+    r"|unconfirmed|unclear)\b",
+    re.I,
+)
+_HEDGE_JA = re.compile(
+    r"かも|可能性|っぽい|疑い|気がする|かな|おそらく|恐らく|たぶん|多分|らしい|ような|みたい"
+    r"|推測|仮説|思われ|と思|怪しい|未確認|不明"
+)
+
+
+def _trim_url(m: re.Match[str]) -> str:
+    host, path = m.group(1), m.group(2) or ""
+    short = host + path
+    return short if len(short) <= 40 else short[:39] + "…"
+
+
+def clean(msg: ChatMessage) -> str:
+    """The message as a person wrote it: no code blocks, quotes, mentions or markdown."""
+    text = _CODE_BLOCK.sub(" ", msg.content)
+    text = _QUOTE_LINE.sub(" ", text)
+    text = _RAW_MENTION.sub(" ", text)
+    names = sorted(
+        {n for u in msg.mentions for n in (u.name, u.display_name) if n},
+        key=len,
+        reverse=True,
+    )
+    for name in names:
+        text = re.sub(re.escape("@" + name) + _HONORIFIC, " ", text)
+    text = _AT_TOKEN.sub(" ", text)
+    text = _URL.sub(_trim_url, text)
+    text = _BULLET.sub("", text)
+    text = _MARKDOWN.sub("", text)
+    return text
+
+
+def sentences(text: str) -> list[str]:
+    """Sentences and lines, stripped, without empties."""
+    out: list[str] = []
+    for line in text.splitlines():
+        for part in _SENTENCE_END.split(line):
+            part = _SPACES.sub(" ", part).strip(" 　、,")
+            if part:
+                out.append(part)
+    return out
+
+
+def shorten(text: str, limit: int = MAX_CLAUSE) -> str:
+    text = _SPACES.sub(" ", text).strip()
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def is_question(sentence: str) -> bool:
+    s = sentence.strip()
+    if s.endswith(("?", "？")):
+        return True
+    return bool(_QUESTION_EN.match(s) or _QUESTION_JA.search(s))
+
+
+def is_hedged(sentence: str) -> bool:
+    """Does the writer mark the sentence as a guess ("maybe", "かも", a question mark)?"""
+    return (
+        "?" in sentence
+        or "？" in sentence
+        or bool(_HEDGE_EN.search(sentence) or _HEDGE_JA.search(sentence))
+    )
+
+
+_HYPOTHETICAL = re.compile(
+    r"\b(?:if|whether|would|should|could|in case|unless|once we|before we|going to|gonna"
+    r"|plan(?:ning)? to|want to|need to|shall we|can we|propose|suggest|consider(?:ing)?)\b"
+    r"|もし|仮に|たら|れば|なら|場合|べき|ほうが|方が|検討|予定|つもり",
+    re.I,
+)
+_NEGATED = re.compile(
+    r"\b(?:not|never|isn't|aren't|wasn't|hasn't|haven't|didn't|doesn't|don't|yet to)\b"
+    r"|まだ|(?:てい|て)ない|ていません|できていな|されていな",
+    re.I,
+)
+
+
+def is_hypothetical(sentence: str) -> bool:
+    """A plan, condition or suggestion rather than something that happened."""
+    return bool(_HYPOTHETICAL.search(sentence))
+
+
+_REQUEST = re.compile(
+    r"お願い|ください|下さい|してほしい|して欲しい|もらえ|\b(?:please|pls|can you|could you"
+    r"|would you)\b",
+    re.I,
+)
+
+
+def is_request(sentence: str) -> bool:
+    """A request to someone ("please roll back", "確認をお願いします"): not done yet."""
+    return bool(_REQUEST.search(sentence))
+
+
+def is_negated(sentence: str) -> bool:
+    return bool(_NEGATED.search(sentence))

@@ -1,0 +1,240 @@
+"""Phase cues in conversation (ja/en) and the guards that keep them honest.
+
+A cue is a phrase that says the incident moved on: the cause was found, a rollback or fix
+started, the metrics came back, recovery was declared, or the errors came back. A cue only
+counts when the sentence states it as a fact: questions ("is it resolved?"), negations
+("not resolved yet", "まだ復旧していない"), hypotheticals and plans ("if we roll back",
+"ロールバックすべき？", "let's roll back"), guesses ("maybe the cause is…", "かも") and
+instructions ("bot, declare resolved", "復旧完了にしてください") do not.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from assistant.core.fact_text import is_question
+from assistant.core.model import Phase
+
+CueKind = Literal["cause_found", "fix_started", "recovered", "resolved", "regressed"]
+
+_I = re.IGNORECASE
+
+
+@dataclass(frozen=True)
+class Cue:
+    kind: CueKind
+    phase: Phase
+    pattern: re.Pattern[str]
+    declare: bool = False  # an explicit declaration: certain when the commander says it
+
+
+def _cue(kind: CueKind, phase: Phase, pattern: str, declare: bool = False) -> Cue:
+    return Cue(kind, phase, re.compile(pattern, _I), declare)
+
+
+_METRIC_EN = (
+    r"(?:error rates?|errors?|latency|latencies|metrics?|traffic|5xx|50[0-4]s?|graphs?"
+    r"|dashboards?|success rate|p9[059]|cpu|memory|queues?|throughput|response times?"
+    r"|everything|things|services?|site|api|apdex|slo|availability)"
+)
+_METRIC_JA = (
+    r"(?:メトリク?ス|エラー率?|レイテンシ|5xx|50[0-4]|グラフ|ダッシュボード|数値|値|トラフィック"
+    r"|CPU|メモリ|応答時間|レスポンス|キュー|成功率|可用性)"
+)
+
+CUES: tuple[Cue, ...] = (
+    # ---- errors came back: back to investigating
+    _cue("regressed", Phase.INVESTIGATING,
+         r"\b(?:errors?|5xx|50[0-4]s?|alerts?|latency|issue|problem|outage|it)(?:'s|'re| is| are"
+         r"| has| have)? (?:back|coming back|came back|returned|returning|recurr\w+"
+         r"|spiking again|firing again|happening again|started again)\b"
+         r"(?!\s+(?:to|down|under|within|in line))"),
+    _cue("regressed", Phase.INVESTIGATING, r"\b(?:regress(?:ed|ion)|recurrence|relapsed?)\b"),
+    _cue("regressed", Phase.INVESTIGATING,
+         r"\b(?:rollback|roll back|revert|fix|hotfix|restart|redeploy)\w* (?:did not|didn't"
+         r"|does not|doesn't) (?:help|work|fix)"),
+    _cue("regressed", Phase.INVESTIGATING, r"再発|ぶり返"),
+    _cue("regressed", Phase.INVESTIGATING,
+         r"(?:また|再び|再度)(?:\s*(?:5xx|50[0-4]|エラー|アラート|障害|タイムアウト|遅延))"
+         r".{0,6}?(?:出|発生|鳴|増|上が|起き)"),
+    _cue("regressed", Phase.INVESTIGATING,
+         r"(?:ロールバック|切り戻し|修正|再起動|revert).{0,8}?(?:効果がな|効果なし|直らな"
+         r"|改善しな|解消しな|改善されな|解消されな)"),
+    # ---- recovery declared
+    _cue("resolved", Phase.RESOLVED,
+         r"\b(?:declar\w+|calling|call(?:ed)?|mark\w*|consider\w*)\b.{0,25}?\bresolved\b",
+         declare=True),
+    _cue("resolved", Phase.RESOLVED,
+         r"\bclos(?:e|ing) (?:the |this |out the )?incident\b", declare=True),
+    _cue("resolved", Phase.RESOLVED,
+         r"\b(?:incident|issue|outage|problem)\b.{0,12}?\b(?:is |has been |was )?(?:now )?"
+         r"(?:resolved|closed|over|fixed|mitigated fully)\b", declare=True),
+    _cue("resolved", Phase.RESOLVED, r"\bresolved\b(?!\s+(?:to|by|in|the))"),
+    _cue("resolved", Phase.RESOLVED, r"\b(?:all clear|fully recovered|fully restored)\b"),
+    _cue("resolved", Phase.RESOLVED,
+         r"(?:復旧完了|解決|収束|終息|クローズ|対応完了)(?:と(?:します|しました|する|いたします"
+         r"|判断))", declare=True),
+    _cue("resolved", Phase.RESOLVED,
+         r"(?:インシデント|障害|本件)(?:を|は)?.{0,4}?(?:クローズ|終了|完了)(?:します|しました"
+         r"|とします)", declare=True),
+    _cue("resolved", Phase.RESOLVED,
+         r"復旧完了|解決(?:しました|済み?)|収束(?:しました)|完全に復旧"),
+    # ---- metrics back to normal: monitoring
+    _cue("recovered", Phase.MONITORING,
+         r"\b(?:mov\w+|enter\w*|switch\w*|go\w*) (?:in)?to monitoring\b", declare=True),
+    _cue("recovered", Phase.MONITORING,
+         r"\b(?:now|we are now|we're now) (?:monitoring|watching)\b|\b(?:monitoring|watching)"
+         r" (?:the )?(?:fix|recovery|for (?:recurrence|regressions?))\b"),
+    _cue("recovered", Phase.MONITORING,
+         _METRIC_EN + r"\b.{0,20}?\b(?:back to (?:normal|baseline)|normal again"
+         r"|recover(?:ed|ing)|dropp(?:ed|ing)|down to (?:zero|0|baseline|normal)|stable|stabiliz\w+"
+         r"|look(?:s|ing)? (?:good|healthy|normal|fine)|green|healthy)"),
+    _cue("recovered", Phase.MONITORING,
+         r"\b(?:back to normal|(?:has|have) recovered|recovered|no (?:more|new) errors"
+         r"|errors? (?:are |have )?(?:gone|cleared|stopped|subsided))\b"),
+    _cue("recovered", Phase.MONITORING,
+         r"経過観察(?:と(?:します|しましょう)|に(?:入|移)|フェーズ)", declare=True),
+    _cue("recovered", Phase.MONITORING,
+         _METRIC_JA + r".{0,12}?(?:平常|正常|通常|元)(?:値|時|状態|の値)?(?:に|へ)?(?:戻|復帰)"),
+    _cue("recovered", Phase.MONITORING, r"(?:平常|正常|通常)(?:値|時|状態)?(?:に|へ)(?:戻|復帰)"),
+    _cue("recovered", Phase.MONITORING,
+         r"(?:エラー|5xx|50[0-4]|アラート|タイムアウト)(?:が|は)?(?:出なくな|止ま|収ま|消え|解消"
+         r"|減っ|落ち着|ゼロ|0件)"),
+    _cue("recovered", Phase.MONITORING,
+         r"回復(?:しました|した|傾向|して(?:い|き)|を確認)|復旧(?:しました|した|して(?:い|き)"
+         r"|を確認|傾向)|経過観察(?:中|します|しています)|様子を?見(?:ます|ています)"),
+    # ---- fix or rollback started: mitigating
+    _cue("fix_started", Phase.MITIGATING,
+         r"\b(?:rolling back|rolled back|reverting|reverted|failing over|failed over"
+         r"|redeploying|redeployed|restarting|restarted|scaling (?:up|out)|scaled (?:up|out)"
+         r"|hot-?fixing|roll back now|revert(?:ing)? now)\b"),
+    _cue("fix_started", Phase.MITIGATING,
+         r"\b(?:rollback|revert|hot-?fix|fix|patch|failover|mitigation|workaround|redeploy)\b"
+         r".{0,12}?\b(?:started|starting|is running|in progress|underway|initiated|deploying"
+         r"|deployed|rolling out|rolled out|going out|merged|applied|live|out)\b"),
+    _cue("fix_started", Phase.MITIGATING,
+         r"\b(?:started|starting|initiated|kicked off|deploying|applying|applied|shipping"
+         r"|pushing|pushed)\b.{0,12}?\b(?:the )?(?:rollback|revert|hot-?fix|fix|patch|failover"
+         r"|mitigation|workaround)\b"),
+    _cue("fix_started", Phase.MITIGATING,
+         r"\b(?:disabled|turned off|switched off|flipped off|toggled off)\b.{0,20}?\bflag\b"
+         r"|\bflag\b.{0,20}?\b(?:is |now )?(?:off|disabled)\b"),
+    _cue("fix_started", Phase.MITIGATING,
+         r"(?:ロールバック|切り戻し|切り戻|revert|リバート|再デプロイ|再起動|フェイルオーバー"
+         r"|スケールアウト|ホットフィックス|hotfix|暫定対応|修正版?|パッチ)(?:を|の)?\s*"
+         r"(?:開始|実施|実行|適用|デプロイ|リリース|マージ)?(?:中|します|しました|しています|して"
+         r"います|開始|完了|を開始|を実施|を実行|を適用)"),
+    _cue("fix_started", Phase.MITIGATING,
+         r"(?:フィーチャー)?フラグ(?:を)?.{0,10}?(?:オフ|OFF|off|無効)(?:に|化)"
+         r"(?:しました|した|します|しています)"),
+    _cue("fix_started", Phase.MITIGATING, r"切り戻し中|対応(?:を)?開始しま"),
+    # ---- cause found: identified
+    _cue("cause_found", Phase.IDENTIFIED,
+         r"\b(?:root cause|the cause)\b.{0,6}?\b(?:is|was|has been|identified|found|confirmed)\b"),
+    _cue("cause_found", Phase.IDENTIFIED,
+         r"\b(?:found|identified|pinpointed|nailed down)\b.{0,6}?\b(?:the )?"
+         r"(?:root )?(?:cause|culprit|problem|issue|bug)\b|\bconfirmed the (?:root )?cause\b"),
+    _cue("cause_found", Phase.IDENTIFIED, r"\bthe culprit (?:is|was)\b|\bcaused by\b"),
+    _cue("cause_found", Phase.IDENTIFIED,
+         r"原因(?:は|が)?.{0,40}?(?:と判明|と特定|と分か|とわか|が分か|がわか|でした|と確認)"),
+    _cue("cause_found", Phase.IDENTIFIED,
+         r"原因(?:を|が)?(?:特定|判明)|原因(?:は|が).{1,40}?(?:です|だ)(?:[。!！]|$)"),
+)  # fmt: skip
+
+# ---- guards -------------------------------------------------------------------------------
+_NEG_BEFORE_EN = re.compile(
+    r"\b(?:not|never|no longer|isn't|aren't|wasn't|weren't|hasn't|haven't|hadn't|didn't"
+    r"|doesn't|don't|won't|can't|cannot|couldn't|yet to|far from|nothing|without|no)\W+"
+    r"(?:\w+\W+){0,3}$",
+    _I,
+)
+_NEG_AFTER_EN = re.compile(r"^\W*(?:still )?(?:not|yet|no|unknown|unclear|tbd)\b", _I)
+_UNKNOWN_JA = re.compile(
+    r"不明|分から|わから|調査中|未特定|特定(?:でき|され)て(?:い)?(?:ない|ません)"
+)
+_HYPO_EN = re.compile(
+    r"\b(?:if|whether|would|should|could|might|may|in case|unless|once|before|when"
+    r"|going to|gonna|will|'ll|plan(?:ning)? to|want to|need to|needs to|let's|lets|let us"
+    r"|shall|propose|suggest|consider(?:ing)?|ready to|prepar\w+|about to|try to|trying to"
+    r"|can we|can you|please|pls|until|wait for|waiting for|expect\w*|hope\w*|ask\w* (?:to|for))\b",
+    _I,
+)
+_FUTURE_NOW = re.compile(r"\b(?:will|'ll|going to|about to)\b.*\bnow\b", _I)
+_HEDGE_EN = re.compile(
+    r"\b(?:maybe|might|perhaps|possibly|probably|likely|i think|i guess|i suspect|suspect\w*"
+    r"|not sure|unsure|could be|may be|hypothes\w+|theory|wonder\w*)\b",
+    _I,
+)
+_NEG_BEFORE_JA = re.compile(r"(?:まだ|未|ぜんぜん|全然|一向に)[^、,]{0,6}$")
+_NEG_AFTER_JA = re.compile(
+    r"^.{0,8}?(?:ない|ません|ず(?![っみつ])|なかった|ではな|じゃな|できてい(?:ない|ません))"
+)
+_HYPO_BEFORE_JA = re.compile(r"もし|仮に|万一|万が一")
+_HYPO_AFTER_JA = re.compile(
+    r"^.{0,10}?(?:たら|れば|なら|場合|べき|ほうが|方が|しよう|しましょう|するか|検討|予定|準備"
+    r"|つもり|できる|したい|しても|すると|前に|ください|下さい|お願い|ほしい|欲しい|てもいい"
+    r"|ても良い|必要|待ち|待って|にして(?:$|[。！!]|くだ|下さ|ほし|もら))"
+)
+_HEDGE_JA = re.compile(
+    r"かも|可能性|っぽい|疑い|気がする|かな|おそらく|恐らく|たぶん|多分|推測|仮説|怪しい|と思"
+)
+_INSTRUCTION_EN = re.compile(
+    r"^(?:please |pls |hey )?(?:declare|mark|set|change|move|switch|update|close)\b", _I
+)
+
+
+def addressed_to_bot(sentence: str, bot_names: tuple[str, ...]) -> bool:
+    """ "bot, declare resolved" and "ボット、…" are instructions to the bot, not statements."""
+    names = [re.escape(n) for n in (*bot_names, "bot", "ボット", "ぼっと") if n]
+    pattern = r"^\s*(?:hey |ねえ)?@?(?:" + "|".join(names) + r")(?:さん|くん)?\s*[,、:：]"
+    return re.match(pattern, sentence, _I) is not None
+
+
+def _clause_before(sentence: str, start: int) -> str:
+    before = sentence[:start]
+    cut = max(before.rfind(c) for c in ",;、，:")
+    return before[cut + 1 :] if cut >= 0 else before
+
+
+def guarded(sentence: str, m: re.Match[str], cue: Cue) -> bool:
+    """True when the cue in ``sentence`` is not a plain statement of fact."""
+    if is_question(sentence) or _INSTRUCTION_EN.match(sentence):
+        return True
+    before = _clause_before(sentence, m.start())
+    after = sentence[m.end() :]
+    if _HEDGE_EN.search(sentence) or _HEDGE_JA.search(sentence):
+        return True
+    if cue.kind == "cause_found" and _UNKNOWN_JA.search(sentence):
+        return True
+    if cue.kind != "regressed":  # "rollback didn't help" is itself the cue
+        if _NEG_BEFORE_EN.search(before) or _NEG_AFTER_EN.match(after):
+            return True
+        if _NEG_BEFORE_JA.search(before) or _NEG_AFTER_JA.match(after):
+            return True
+    hypo = _HYPO_EN.search(before)
+    if hypo and not _FUTURE_NOW.search(sentence):
+        return True
+    return bool(_HYPO_BEFORE_JA.search(before) or _HYPO_AFTER_JA.match(after))
+
+
+@dataclass(frozen=True)
+class CueHit:
+    cue: Cue
+    sentence: str
+
+
+def find(sentence: str) -> list[CueHit]:
+    """Every unguarded cue in one sentence (at most one per cue kind)."""
+    hits: list[CueHit] = []
+    seen: set[str] = set()
+    for cue in CUES:
+        if cue.kind in seen:
+            continue
+        for m in cue.pattern.finditer(sentence):
+            if not guarded(sentence, m, cue):
+                hits.append(CueHit(cue, sentence))
+                seen.add(cue.kind)
+                break
+    return hits
