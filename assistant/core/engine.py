@@ -92,9 +92,12 @@ class Engine:
             return []
         state.activity_since_update = True
         if state.config.lang == "auto" and msg.content.strip():
-            state.detected_lang = lang.detect(
-                m.content for m in list(state.messages.values())[-50:] if not m.deleted
-            )
+            # Re-read the language from the recent conversation: on every message at first,
+            # then every 25 messages (a channel rarely switches language mid-incident).
+            n = len(state.messages)
+            if n <= 50 or n % 25 == 0 or state.detected_lang is None:
+                recent = list(state.messages.values())[-50:]
+                state.detected_lang = lang.detect(m.content for m in recent if not m.deleted)
         actions: list[Action] = list(roster.touch(state, msg.author, msg.at))
         state.facts.extend(facts.extract(state, msg))
 
@@ -261,8 +264,12 @@ class Engine:
                 answer = roster.roster_answer(state, cmd.interaction_id or "", at)
                 return [Reply(at=at, incident_id=state.id, answer=answer, ephemeral=True)]
             question = str(cmd.args.get("question", ""))
-            msg = ChatMessage(id=cmd.interaction_id or f"ask-{at.isoformat()}", author=cmd.user,
-                              at=at, content=question)
+            msg = ChatMessage(
+                id=cmd.interaction_id or f"ask-{at.isoformat()}",
+                author=cmd.user,
+                at=at,
+                content=question,
+            )
             return self._answer(state, msg, question)
         if not self.is_privileged(state, cmd):
             return [
@@ -279,8 +286,16 @@ class Engine:
         if name == "phase":
             phase = phases.parse_phase_name(str(cmd.args.get("phase", "")))
             if phase is None:
-                return [Notice(at=at, incident_id=state.id, kind="refusal", ephemeral=True,
-                               to=cmd.user, text=t(state.lang, "bad_phase"))]
+                return [
+                    Notice(
+                        at=at,
+                        incident_id=state.id,
+                        kind="refusal",
+                        ephemeral=True,
+                        to=cmd.user,
+                        text=t(state.lang, "bad_phase"),
+                    )
+                ]
             return self.change_phase(state, phase, at, cmd.user.id, sources, "command")
         if name == "confirm_phase":
             proposal = state.proposal
@@ -321,12 +336,18 @@ class Engine:
         state.declared_at = cmd.at
         roster.touch(state, cmd.user, cmd.at)
         state.phase_history.append(
-            PhaseChange(at=cmd.at, phase=Phase.INVESTIGATING, previous=None, by=cmd.user.id,
-                        how="declared")
+            PhaseChange(
+                at=cmd.at, phase=Phase.INVESTIGATING, previous=None, by=cmd.user.id, how="declared"
+            )
         )
         return [
-            PhaseChanged(at=cmd.at, incident_id=state.id, phase=Phase.INVESTIGATING,
-                         previous=None, how="declared"),
+            PhaseChanged(
+                at=cmd.at,
+                incident_id=state.id,
+                phase=Phase.INVESTIGATING,
+                previous=None,
+                how="declared",
+            ),
             self._post(state, "declared", cmd.at),
         ]
 

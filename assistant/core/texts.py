@@ -13,7 +13,8 @@ _TEXTS: dict[str, dict[str, str]] = {
         "en": "Only the incident commander (or the commander role) can do that.",
     },
     "bad_phase": {
-        "ja": "フェーズは investigating / identified / mitigating / monitoring / resolved のいずれかです。",
+        "ja": "フェーズは investigating / identified / mitigating / monitoring / resolved"
+        " のいずれかです。",
         "en": "Phase must be one of investigating, identified, mitigating, monitoring, resolved.",
     },
 }

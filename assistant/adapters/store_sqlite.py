@@ -1,0 +1,437 @@
+"""The SQLite state store: incidents, their event log, the outbox, and query tables.
+
+Durability model (what makes a SIGKILL at any moment harmless):
+
+* Every handled event is written, with the actions it produced (the *outbox*), in ONE
+  transaction. Nothing is delivered before that transaction commits.
+* The incident state is snapshotted every ``snapshot_every`` events; between snapshots the
+  state is rebuilt by re-applying the logged events through the deterministic core.
+* Events are keyed, so an event seen twice (live and backfill, or a rerun) is handled once.
+* Deliveries are marked as they are carried out; undelivered ones are retried on start.
+
+The tables ``messages``, ``assignments`` and ``updates`` are kept for people and tools that
+query the store; the core never reads them.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from pydantic import TypeAdapter
+
+from assistant.core.actions import Action, PostUpdate, RecordAssignment
+from assistant.core.events import Event, MessageDeleted, MessageEdited, MessagePosted
+from assistant.core.model import IncidentState
+
+_ACTION = TypeAdapter(Action)
+_EVENT = TypeAdapter(Event)
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS incidents (
+    id TEXT PRIMARY KEY,
+    channel_id TEXT NOT NULL,
+    title TEXT NOT NULL DEFAULT '',
+    phase TEXT NOT NULL,
+    is_open INTEGER NOT NULL DEFAULT 1,
+    state_json TEXT NOT NULL,
+    snapshot_seq INTEGER NOT NULL DEFAULT 0,
+    last_seq INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS events (
+    incident_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    key TEXT NOT NULL,
+    at TEXT NOT NULL,
+    json TEXT NOT NULL,
+    PRIMARY KEY (incident_id, seq),
+    UNIQUE (incident_id, key)
+);
+CREATE TABLE IF NOT EXISTS outbox (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    incident_id TEXT NOT NULL,
+    event_seq INTEGER NOT NULL,
+    idx INTEGER NOT NULL,
+    at TEXT NOT NULL,
+    type TEXT NOT NULL,
+    json TEXT NOT NULL,
+    delivered INTEGER NOT NULL DEFAULT 0,
+    external_id TEXT,
+    UNIQUE (incident_id, event_seq, idx)
+);
+CREATE INDEX IF NOT EXISTS outbox_pending ON outbox (delivered, seq);
+CREATE TABLE IF NOT EXISTS messages (
+    incident_id TEXT NOT NULL,
+    id TEXT NOT NULL,
+    author_id TEXT NOT NULL,
+    author_name TEXT NOT NULL,
+    at TEXT NOT NULL,
+    content TEXT NOT NULL,
+    edited_at TEXT,
+    deleted INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (incident_id, id)
+);
+CREATE TABLE IF NOT EXISTS participants (
+    incident_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    joined_at TEXT NOT NULL,
+    last_active_at TEXT NOT NULL,
+    released_at TEXT,
+    left_at TEXT,
+    PRIMARY KEY (incident_id, user_id)
+);
+CREATE TABLE IF NOT EXISTS assignments (
+    incident_id TEXT NOT NULL,
+    id TEXT NOT NULL,
+    user_name TEXT NOT NULL,
+    task TEXT NOT NULL,
+    purpose TEXT,
+    status TEXT NOT NULL,
+    since TEXT NOT NULL,
+    closed_at TEXT,
+    PRIMARY KEY (incident_id, id)
+);
+CREATE TABLE IF NOT EXISTS updates (
+    outbox_seq INTEGER PRIMARY KEY,
+    incident_id TEXT NOT NULL,
+    at TEXT NOT NULL,
+    phase TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    text TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS cursors (
+    channel_id TEXT PRIMARY KEY,
+    message_id TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS llm_calls (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT NOT NULL,
+    incident_id TEXT,
+    prompt_name TEXT NOT NULL,
+    model TEXT NOT NULL,
+    tokens_in INTEGER NOT NULL,
+    tokens_out INTEGER NOT NULL,
+    latency_ms REAL NOT NULL,
+    outcome TEXT NOT NULL,
+    error TEXT
+);
+"""
+
+
+class StoreError(Exception):
+    """The state file cannot be opened or is not ours."""
+
+
+@dataclass(frozen=True)
+class OutboxRow:
+    seq: int
+    incident_id: str
+    action: Action
+    delivered: bool
+    external_id: str | None
+
+
+@dataclass(frozen=True)
+class LoadedIncident:
+    """A snapshot and the events logged after it, to re-apply through the core."""
+
+    state: IncidentState
+    last_seq: int
+    events_after_snapshot: list[Event]
+
+
+class SqliteStore:
+    """Repository over one SQLite file (WAL). One writer: the service serialises calls."""
+
+    def __init__(self, path: str | Path, *, snapshot_every: int = 250) -> None:
+        self.path = str(path)
+        self.snapshot_every = snapshot_every
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute("PRAGMA foreign_keys=ON")
+            self._db.executescript(SCHEMA)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: cannot open the state store ({exc})") from exc
+
+    def close(self) -> None:
+        self._db.close()
+
+    @contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._db
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    # ------------------------------------------------------------------ incidents
+    def incident_ids(self, *, open_only: bool = False) -> list[str]:
+        sql = "SELECT id FROM incidents" + (" WHERE is_open = 1" if open_only else "")
+        return [r[0] for r in self._db.execute(sql + " ORDER BY rowid")]
+
+    def load(self, incident_id: str) -> LoadedIncident | None:
+        row = self._db.execute(
+            "SELECT state_json, snapshot_seq, last_seq FROM incidents WHERE id = ?", (incident_id,)
+        ).fetchone()
+        if row is None:
+            return None
+        state = IncidentState.model_validate_json(row[0])
+        events = [
+            _EVENT.validate_json(r[0])
+            for r in self._db.execute(
+                "SELECT json FROM events WHERE incident_id = ? AND seq > ? ORDER BY seq",
+                (incident_id, row[1]),
+            )
+        ]
+        return LoadedIncident(state=state, last_seq=row[2], events_after_snapshot=events)
+
+    def create(self, state: IncidentState) -> None:
+        with self._tx() as db:
+            db.execute(
+                "INSERT OR IGNORE INTO incidents"
+                " (id, channel_id, title, phase, is_open, state_json) VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    state.id,
+                    state.channel_id,
+                    state.title,
+                    state.phase.value,
+                    1,
+                    state.model_dump_json(),
+                ),
+            )
+
+    def processed_keys(self, incident_id: str) -> set[str]:
+        return {
+            r[0]
+            for r in self._db.execute(
+                "SELECT key FROM events WHERE incident_id = ?", (incident_id,)
+            )
+        }
+
+    def commit_event(
+        self,
+        state: IncidentState,
+        *,
+        key: str,
+        event: Event,
+        actions: list[Action],
+        seq: int,
+    ) -> list[OutboxRow]:
+        """Persist one handled event, its actions and (periodically) the state, atomically."""
+        rows: list[OutboxRow] = []
+        with self._tx() as db:
+            db.execute(
+                "INSERT INTO events (incident_id, seq, key, at, json) VALUES (?, ?, ?, ?, ?)",
+                (state.id, seq, key, event.at.isoformat(), event.model_dump_json()),
+            )
+            for idx, action in enumerate(actions):
+                cur = db.execute(
+                    "INSERT INTO outbox (incident_id, event_seq, idx, at, type, json)"
+                    " VALUES (?, ?, ?, ?, ?, ?)",
+                    (
+                        state.id,
+                        seq,
+                        idx,
+                        action.at.isoformat(),
+                        action.type,
+                        action.model_dump_json(),
+                    ),
+                )
+                out_seq = int(cur.lastrowid or 0)
+                rows.append(OutboxRow(out_seq, state.id, action, False, None))
+                self._index_action(db, out_seq, action)
+            self._index_event(db, state.id, event)
+            snapshot = seq % self.snapshot_every == 0
+            db.execute(
+                "UPDATE incidents SET title = ?, phase = ?, is_open = ?, last_seq = ?"
+                + (", state_json = ?, snapshot_seq = ?" if snapshot else "")
+                + " WHERE id = ?",
+                (
+                    state.title,
+                    state.phase.value,
+                    int(state.is_open),
+                    seq,
+                    *((state.model_dump_json(), seq) if snapshot else ()),
+                    state.id,
+                ),
+            )
+            if snapshot:
+                self._index_participants(db, state)
+        return rows
+
+    def snapshot(self, state: IncidentState, seq: int) -> None:
+        """Write the full state now (on clean shutdown or at the end of a replay)."""
+        with self._tx() as db:
+            db.execute(
+                "UPDATE incidents SET state_json = ?, snapshot_seq = ?, phase = ?, is_open = ?"
+                " WHERE id = ? AND last_seq = ?",
+                (
+                    state.model_dump_json(),
+                    seq,
+                    state.phase.value,
+                    int(state.is_open),
+                    state.id,
+                    seq,
+                ),
+            )
+            self._index_participants(db, state)
+
+    # ------------------------------------------------------------------ outbox
+    def outbox(
+        self, incident_id: str | None = None, *, pending_only: bool = False
+    ) -> list[OutboxRow]:
+        sql = "SELECT seq, incident_id, json, delivered, external_id FROM outbox"
+        where, args = [], []
+        if incident_id is not None:
+            where.append("incident_id = ?")
+            args.append(incident_id)
+        if pending_only:
+            where.append("delivered = 0")
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        rows = self._db.execute(sql + " ORDER BY seq", args)
+        return [OutboxRow(r[0], r[1], _ACTION.validate_json(r[2]), bool(r[3]), r[4]) for r in rows]
+
+    def mark_delivered(self, seq: int, external_id: str | None = None) -> None:
+        self._db.execute(
+            "UPDATE outbox SET delivered = 1, external_id = ? WHERE seq = ?", (external_id, seq)
+        )
+
+    # ------------------------------------------------------------------ cursors
+    def last_message(self, channel_id: str) -> str | None:
+        row = self._db.execute(
+            "SELECT message_id FROM cursors WHERE channel_id = ?", (channel_id,)
+        ).fetchone()
+        return row[0] if row else None
+
+    # ------------------------------------------------------------------ llm audit
+    def record_llm_call(self, record: object) -> None:
+        """AuditSink for the LLM layer (duck-typed to keep this module free of it)."""
+        r = record
+        self._db.execute(
+            "INSERT INTO llm_calls (at, incident_id, prompt_name, model, tokens_in, tokens_out,"
+            " latency_ms, outcome, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                r.at.isoformat(),  # type: ignore[attr-defined]
+                r.incident_id,  # type: ignore[attr-defined]
+                r.prompt_name,  # type: ignore[attr-defined]
+                r.model,  # type: ignore[attr-defined]
+                r.tokens_in,  # type: ignore[attr-defined]
+                r.tokens_out,  # type: ignore[attr-defined]
+                r.latency_ms,  # type: ignore[attr-defined]
+                r.outcome,  # type: ignore[attr-defined]
+                r.error,  # type: ignore[attr-defined]
+            ),
+        )
+
+    def llm_calls(self, limit: int = 50) -> list[dict[str, object]]:
+        cur = self._db.execute(
+            "SELECT at, incident_id, prompt_name, model, tokens_in, tokens_out, latency_ms,"
+            " outcome, error FROM llm_calls ORDER BY id DESC LIMIT ?",
+            (limit,),
+        )
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()][::-1]
+
+    # ------------------------------------------------------------------ query tables
+    def _index_event(self, db: sqlite3.Connection, incident_id: str, event: Event) -> None:
+        if isinstance(event, MessagePosted):
+            m = event.message
+            db.execute(
+                "INSERT OR REPLACE INTO messages (incident_id, id, author_id, author_name, at,"
+                " content, edited_at, deleted) VALUES (?, ?, ?, ?, ?, ?, ?, 0)",
+                (
+                    incident_id,
+                    m.id,
+                    m.author.id,
+                    m.author.name,
+                    m.at.isoformat(),
+                    m.content,
+                    _iso(m.edited_at),
+                ),
+            )
+            db.execute(
+                "INSERT INTO cursors (channel_id, message_id, at) VALUES (?, ?, ?)"
+                " ON CONFLICT (channel_id) DO UPDATE SET message_id = excluded.message_id,"
+                " at = excluded.at WHERE excluded.at >= cursors.at",
+                (incident_id, m.id, m.at.isoformat()),
+            )
+        elif isinstance(event, MessageEdited):
+            db.execute(
+                "UPDATE messages SET content = ?, edited_at = ? WHERE incident_id = ? AND id = ?",
+                (event.content, event.at.isoformat(), incident_id, event.message_id),
+            )
+        elif isinstance(event, MessageDeleted):
+            db.execute(
+                "UPDATE messages SET deleted = 1 WHERE incident_id = ? AND id = ?",
+                (incident_id, event.message_id),
+            )
+
+    def _index_action(self, db: sqlite3.Connection, out_seq: int, action: Action) -> None:
+        if isinstance(action, RecordAssignment):
+            a = action.assignment
+            db.execute(
+                "INSERT OR REPLACE INTO assignments (incident_id, id, user_name, task, purpose,"
+                " status, since, closed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    action.incident_id,
+                    a.id,
+                    a.user.name,
+                    a.task,
+                    a.purpose,
+                    a.status,
+                    a.since.isoformat(),
+                    _iso(a.closed_at),
+                ),
+            )
+        elif isinstance(action, PostUpdate) and action.draft_for is None:
+            u = action.update
+            db.execute(
+                "INSERT INTO updates (outbox_seq, incident_id, at, phase, kind, text)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (out_seq, action.incident_id, u.at.isoformat(), u.phase.value, u.kind, u.text),
+            )
+
+    def _index_participants(self, db: sqlite3.Connection, state: IncidentState) -> None:
+        db.executemany(
+            "INSERT OR REPLACE INTO participants (incident_id, user_id, name, joined_at,"
+            " last_active_at, released_at, left_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    state.id,
+                    p.user.id,
+                    p.user.name,
+                    p.joined_at.isoformat(),
+                    p.last_active_at.isoformat(),
+                    _iso(p.released_at),
+                    _iso(p.left_at),
+                )
+                for p in state.participants.values()
+            ],
+        )
+
+    def table(self, name: str, incident_id: str) -> list[tuple[object, ...]]:
+        """Rows of a query table for one incident (for tools and tests)."""
+        if name not in {"messages", "participants", "assignments", "updates"}:
+            raise ValueError(name)
+        return list(self._db.execute(f"SELECT * FROM {name} WHERE incident_id = ?", (incident_id,)))
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def outbox_actions(rows: Iterable[OutboxRow]) -> list[Action]:
+    return [r.action for r in rows]

@@ -1,0 +1,310 @@
+"""The incident service: the one path every event takes, live or in replay.
+
+event -> core engine -> (optional) LLM polish -> sanitise -> ONE SQLite transaction
+(event + outbox + state) -> deliveries for the adapter to carry out.
+
+Nothing is acted on before it is persisted, an event already handled is ignored, and a
+restart rebuilds each incident from its last snapshot plus the logged events after it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import datetime
+from typing import Protocol
+
+from pydantic import BaseModel
+
+from assistant.adapters.store_sqlite import OutboxRow, SqliteStore
+from assistant.core import onboarding
+from assistant.core.actions import Action, Flag, Notice, PostUpdate, ProposePhase, Reply
+from assistant.core.engine import Engine
+from assistant.core.events import (
+    ClockTick,
+    Command,
+    Event,
+    MemberJoined,
+    MemberLeft,
+    MessageDeleted,
+    MessageEdited,
+    MessagePinned,
+    MessagePosted,
+    ReactionAdded,
+)
+from assistant.core.model import (
+    Answer,
+    ChatMessage,
+    IncidentConfig,
+    IncidentState,
+    StatusUpdate,
+)
+from assistant.core.safety import sanitize_output
+
+log = logging.getLogger(__name__)
+
+
+class Polisher(Protocol):
+    """The LLM engine as the service sees it (assistant.llm.engine.LLMEngine)."""
+
+    async def polish_update(
+        self,
+        state: IncidentState,
+        update: StatusUpdate,
+        *,
+        previous: StatusUpdate | None,
+        since: list[ChatMessage],
+    ) -> StatusUpdate: ...
+
+    async def polish_answer(
+        self, state: IncidentState, answer: Answer, *, question: str
+    ) -> Answer: ...
+
+
+class Delivery(BaseModel):
+    """One persisted action, ready for an adapter to carry out."""
+
+    seq: int
+    incident_id: str
+    action: Action
+    delivered: bool = False
+    external_id: str | None = None
+
+    @classmethod
+    def from_row(cls, row: OutboxRow) -> Delivery:
+        return cls(
+            seq=row.seq,
+            incident_id=row.incident_id,
+            action=row.action,
+            delivered=row.delivered,
+            external_id=row.external_id,
+        )
+
+
+class EngineFailure(Exception):
+    """The core raised while handling an event; the event was not recorded."""
+
+
+def event_key(event: Event) -> str:
+    """A stable identity for an event, so that it is handled at most once."""
+    match event:
+        case MessagePosted():
+            return f"msg:{event.message.id}"
+        case MessageEdited():
+            return f"edit:{event.message_id}:{event.at.isoformat()}"
+        case MessageDeleted():
+            return f"del:{event.message_id}"
+        case MemberJoined():
+            return f"join:{event.user.id}:{event.at.isoformat()}"
+        case MemberLeft():
+            return f"left:{event.user.id}:{event.at.isoformat()}"
+        case ReactionAdded():
+            return f"react:{event.message_id}:{event.user.id}:{event.emoji}"
+        case MessagePinned():
+            return f"pin:{event.message_id}:{event.at.isoformat()}"
+        case ClockTick():
+            return f"tick:{event.at.isoformat()}"
+        case Command():
+            ident = event.interaction_id or f"{event.at.isoformat()}:{event.user.id}"
+            return f"cmd:{event.name}:{ident}"
+    raise AssertionError(event)  # pragma: no cover
+
+
+def sanitize_action(action: Action) -> Action:
+    """Redact secrets and neutralise mass mentions in every text an action carries."""
+    s = sanitize_output
+    if isinstance(action, PostUpdate):
+        u = action.update
+        claims = [c.model_copy(update={"text": s(c.text)}) for c in u.claims]
+        update = u.model_copy(
+            update={"text": s(u.text), "headline": s(u.headline), "claims": claims}
+        )
+        return action.model_copy(update={"update": update})
+    if isinstance(action, Reply):
+        answer = action.answer.model_copy(update={"text": s(action.answer.text)})
+        return action.model_copy(update={"answer": answer})
+    if isinstance(action, Flag | Notice | ProposePhase):
+        return action.model_copy(update={"text": s(action.text)})
+    return action
+
+
+class IncidentService:
+    """Owns incident states in memory, backed by the store. One event at a time."""
+
+    def __init__(
+        self,
+        store: SqliteStore,
+        engine: Engine,
+        *,
+        defaults: IncidentConfig | None = None,
+        llm: Polisher | None = None,
+    ) -> None:
+        self.store = store
+        self.engine = engine
+        self.defaults = defaults or IncidentConfig()
+        self.llm = llm
+        self._states: dict[str, IncidentState] = {}
+        self._seq: dict[str, int] = {}
+        self._keys: dict[str, set[str]] = {}
+        self._lock = asyncio.Lock()
+
+    # ------------------------------------------------------------------ incidents
+    def is_incident(self, incident_id: str) -> bool:
+        return self.state(incident_id) is not None
+
+    def state(self, incident_id: str) -> IncidentState | None:
+        if incident_id in self._states:
+            return self._states[incident_id]
+        loaded = self.store.load(incident_id)
+        if loaded is None:
+            return None
+        state = loaded.state
+        for event in loaded.events_after_snapshot:
+            self.engine.handle(state, event)  # actions were persisted the first time
+        self._states[incident_id] = state
+        self._seq[incident_id] = loaded.last_seq
+        self._keys[incident_id] = self.store.processed_keys(incident_id)
+        return state
+
+    def ensure_incident(
+        self,
+        incident_id: str,
+        *,
+        channel_id: str,
+        guild_id: str | None = None,
+        title: str = "",
+        config: IncidentConfig | None = None,
+    ) -> IncidentState:
+        existing = self.state(incident_id)
+        if existing is not None:
+            return existing
+        state = IncidentState(
+            id=incident_id,
+            channel_id=channel_id,
+            guild_id=guild_id,
+            title=title,
+            config=(config or self.defaults).model_copy(deep=True),
+        )
+        self.store.create(state)
+        self._states[incident_id] = state
+        self._seq[incident_id] = 0
+        self._keys[incident_id] = set()
+        return state
+
+    def open_incidents(self) -> list[IncidentState]:
+        states = (self.state(i) for i in self.store.incident_ids(open_only=True))
+        return [s for s in states if s is not None]
+
+    def next_due(self, incident_id: str) -> datetime | None:
+        state = self.state(incident_id)
+        return None if state is None else self.engine.next_due(state)
+
+    def last_processed_message_id(self, channel_id: str) -> str | None:
+        return self.store.last_message(channel_id)
+
+    # ------------------------------------------------------------------ events
+    async def handle(self, event: Event) -> list[Delivery]:
+        async with self._lock:
+            return await self._handle(event)
+
+    async def _handle(self, event: Event) -> list[Delivery]:
+        state = self.state(event.incident_id) or self.ensure_incident(
+            event.incident_id, channel_id=event.incident_id
+        )
+        key = event_key(event)
+        keys = self._keys[state.id]
+        if key in keys:
+            return []
+        previous_update = state.updates[-1] if state.updates else None
+        try:
+            actions = self.engine.handle(state, event)
+        except Exception as exc:
+            self._forget(state.id)  # the in-memory state may be half-changed
+            raise EngineFailure(f"incident {state.id}: {type(exc).__name__}: {exc}") from exc
+        if self.llm is not None:
+            actions = await self._polish(state, event, actions, previous_update)
+        actions = [sanitize_action(a) for a in actions]
+        seq = self._seq[state.id] + 1
+        try:
+            rows = self.store.commit_event(state, key=key, event=event, actions=actions, seq=seq)
+        except Exception:
+            self._forget(state.id)
+            raise
+        self._seq[state.id] = seq
+        keys.add(key)
+        return [Delivery.from_row(r) for r in rows]
+
+    async def run_due_ticks(self, incident_id: str, now: datetime) -> list[Delivery]:
+        """Feed a clock tick at every moment something is due, up to ``now``."""
+        out: list[Delivery] = []
+        async with self._lock:
+            last: datetime | None = None
+            while True:
+                due = self.next_due(incident_id)
+                if due is None or due > now or (last is not None and due <= last):
+                    break
+                out += await self._handle(ClockTick(at=due, incident_id=incident_id))
+                last = due
+        return out
+
+    def _forget(self, incident_id: str) -> None:
+        self._states.pop(incident_id, None)
+        self._seq.pop(incident_id, None)
+        self._keys.pop(incident_id, None)
+
+    # ------------------------------------------------------------------ deliveries
+    def pending_deliveries(self, incident_id: str | None = None) -> list[Delivery]:
+        return [Delivery.from_row(r) for r in self.store.outbox(incident_id, pending_only=True)]
+
+    def deliveries(self, incident_id: str | None = None) -> list[Delivery]:
+        return [Delivery.from_row(r) for r in self.store.outbox(incident_id)]
+
+    def mark_delivered(self, seq: int, external_id: str | None = None) -> None:
+        self.store.mark_delivered(seq, external_id)
+
+    def checkpoint(self) -> None:
+        """Snapshot every loaded incident (clean shutdown; end of a replay)."""
+        for incident_id, state in self._states.items():
+            self.store.snapshot(state, self._seq[incident_id])
+
+    # ------------------------------------------------------------------ outside incidents
+    def answer_outside(self, question: str, message_id: str, at: datetime) -> Answer:
+        """Onboarding Q&A in a DM or a channel that is not an incident."""
+        answer = onboarding.answer(question, message_id, at, self.engine.knowledge)
+        return answer.model_copy(update={"text": sanitize_output(answer.text)})
+
+    # ------------------------------------------------------------------ LLM polish
+    async def _polish(
+        self,
+        state: IncidentState,
+        event: Event,
+        actions: list[Action],
+        previous: StatusUpdate | None,
+    ) -> list[Action]:
+        assert self.llm is not None
+        out: list[Action] = []
+        for action in actions:
+            try:
+                if isinstance(action, PostUpdate):
+                    since = _messages_since(state, previous.at if previous else None)
+                    update = await self.llm.polish_update(
+                        state, action.update, previous=previous, since=since
+                    )
+                    action = action.model_copy(update={"update": update})
+                    previous = update
+                elif isinstance(action, Reply) and isinstance(event, MessagePosted):
+                    answer = await self.llm.polish_answer(
+                        state, action.answer, question=event.message.content
+                    )
+                    action = action.model_copy(update={"answer": answer})
+            except Exception:  # the LLM engine degrades by itself; this is the last guard
+                log.exception("incident %s: LLM polish failed; posting the offline text", state.id)
+            out.append(action)
+        return out
+
+
+def _messages_since(state: IncidentState, since: datetime | None) -> list[ChatMessage]:
+    return [m for m in state.live_messages() if since is None or m.at > since]
+
+
+__all__ = ["Delivery", "EngineFailure", "IncidentService", "event_key"]

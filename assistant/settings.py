@@ -1,0 +1,101 @@
+"""Settings from the environment and a ``.env`` file (pydantic-settings).
+
+Built only by the composition root (``Settings.load()``), never at import time.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from assistant.core.model import IncidentConfig
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+def bundled(name: str) -> Path:
+    """A folder shipped at the top of the project (``knowledge``, ``prompts``, ``samples``)."""
+    return REPO_ROOT / name
+
+
+def _split(value: object) -> object:
+    if isinstance(value, str):
+        return [v.strip() for v in value.split(",") if v.strip()]
+    return value
+
+
+class Settings(BaseSettings):
+    """Every setting, one environment variable each (names are case-insensitive)."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    # Discord
+    discord_token: SecretStr | None = None
+    discord_guild_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    channel_patterns: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["inc-*", "incident-*"]
+    )
+    incident_category_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    incident_parent_channel_id: int | None = None
+    commander_role_id: int | None = None
+    stakeholder_channel_id: int | None = None
+
+    # incident behaviour (server defaults; per-incident overrides live in the state)
+    language: Literal["ja", "en", "auto"] = "auto"
+    audience: Literal["responders", "stakeholders"] = "responders"
+    cadence_minutes: float = Field(15, gt=0)
+    idle_minutes: float = Field(20, gt=0)
+    unassigned_minutes: float = Field(10, gt=0)
+
+    # storage and knowledge
+    state_path: Path = Path(".state/incident-assistant.sqlite3")
+    knowledge_dirs: Annotated[list[Path], NoDecode] = Field(
+        default_factory=lambda: [bundled("knowledge")]
+    )
+    chroma_path: Path = Path(".state/chroma")
+    chroma_host: str | None = None
+    chroma_port: int | None = None
+
+    # LLM (optional: without a model and an endpoint or key, the offline engine does it all)
+    openai_base_url: str | None = None
+    openai_api_key: SecretStr | None = None
+    llm_model: str | None = None
+    llm_timeout_s: float = Field(20, gt=0)
+    llm_deadline_s: float = Field(45, gt=0)
+    llm_max_tokens: int = Field(800, gt=0)
+    llm_max_retries: int = Field(2, ge=0)
+    llm_structured_mode: Literal["json_schema", "json_object", "prompt"] = "json_schema"
+    llm_token_budget: int = Field(3000, gt=200)
+    redact_patterns: Annotated[list[str], NoDecode] = Field(default_factory=list)
+
+    @field_validator(
+        "discord_guild_ids",
+        "channel_patterns",
+        "incident_category_ids",
+        "knowledge_dirs",
+        "redact_patterns",
+        mode="before",
+    )
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        return _split(value)
+
+    @classmethod
+    def load(cls, **overrides: object) -> Settings:
+        return cls(**overrides)  # type: ignore[arg-type]
+
+    def incident_defaults(self) -> IncidentConfig:
+        return IncidentConfig(
+            lang=self.language,
+            audience=self.audience,
+            cadence_minutes=self.cadence_minutes,
+            idle_minutes=self.idle_minutes,
+            unassigned_minutes=self.unassigned_minutes,
+        )
+
+    @property
+    def llm_enabled(self) -> bool:
+        return bool(self.llm_model and (self.openai_base_url or self.openai_api_key))

@@ -1,0 +1,144 @@
+"""Restart without loss: a run killed at any moment continues with nothing lost or doubled."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from assistant.adapters.export_dce import parse_export
+from assistant.adapters.store_sqlite import SqliteStore
+from assistant.core.engine import Engine
+from assistant.core.model import IncidentConfig
+from assistant.replay import ReplayOptions, replay
+from assistant.service import IncidentService
+from tests.conftest import REPO, load_bench_module
+
+
+def _export(n: int, seed: int = 3) -> dict[str, object]:
+    return load_bench_module("generate_export").generate(n, seed=seed)  # type: ignore[no-any-return]
+
+
+def _service(path: Path, snapshot_every: int = 250) -> IncidentService:
+    return IncidentService(
+        SqliteStore(path, snapshot_every=snapshot_every), Engine(), defaults=IncidentConfig()
+    )
+
+
+class _Lines:
+    def __init__(self) -> None:
+        self.text = ""
+
+    def write(self, s: str) -> int:
+        self.text += s
+        return len(s)
+
+    def flush(self) -> None:
+        pass
+
+
+def _run(service: IncidentService, export_data: dict[str, object], limit: int | None) -> str:
+    export = parse_export(export_data)
+    if limit is not None:
+        export = dataclasses.replace(export, events=export.events[:limit])
+    out = _Lines()
+    opts = ReplayOptions(export=Path("x.json"), fmt="jsonl")
+    asyncio.run(replay(service, export, opts, out))  # type: ignore[arg-type]
+    return out.text
+
+
+def test_crash_between_snapshots_rebuilds_the_same_state(tmp_path: Path) -> None:
+    """A run stopped without a final snapshot, then resumed by a new service on the same
+    file, gives the uninterrupted run's output and outbox, with nothing twice."""
+    data = _export(600)
+    full = _run(_service(tmp_path / "a.sqlite3", snapshot_every=7), data, None)
+
+    class Killed(IncidentService):
+        def checkpoint(self) -> None:  # killed before the final snapshot
+            pass
+
+    crashed = Killed(
+        SqliteStore(tmp_path / "b.sqlite3", snapshot_every=7), Engine(), defaults=IncidentConfig()
+    )
+    partial = _run(crashed, data, 333)
+    assert full.startswith(partial) and len(partial) < len(full)
+    resumed = _run(_service(tmp_path / "b.sqlite3", snapshot_every=7), data, None)
+    assert resumed == full
+    lines = full.splitlines()
+    assert len(lines) > 20
+    seqs_a = [r.seq for r in SqliteStore(tmp_path / "a.sqlite3").outbox()]
+    seqs_b = [r.seq for r in SqliteStore(tmp_path / "b.sqlite3").outbox()]
+    assert len(seqs_a) == len(seqs_b) == len(set(seqs_b))
+
+
+def test_rerun_of_a_finished_replay_handles_nothing_twice(tmp_path: Path) -> None:
+    """Running the same export again on the same state prints the same timeline and adds
+    nothing to the store."""
+    data = _export(300)
+    path = tmp_path / "s.sqlite3"
+    first = _run(_service(path), data, None)
+    before = len(SqliteStore(path).outbox())
+    second = _run(_service(path), data, None)
+    assert second == first
+    assert len(SqliteStore(path).outbox()) == before
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kill_after_lines", [3, 40])
+def test_sigkill_midway_then_rerun_matches_an_uninterrupted_run(
+    tmp_path: Path, kill_after_lines: int
+) -> None:
+    """SIGKILL a real `incident-assistant replay` midway, rerun it with the same --state:
+    the rerun's output equals an uninterrupted run's, and the store holds every record once."""
+    export_path = tmp_path / "export.json"
+    export_path.write_text(json.dumps(_export(4000, seed=11)), encoding="utf-8")
+    cmd = [
+        sys.executable,
+        "-m",
+        "assistant",
+        "replay",
+        str(export_path),
+        "--format",
+        "jsonl",
+        "--no-knowledge",
+    ]
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    full = subprocess.run(
+        [*cmd, "--state", str(tmp_path / "full.sqlite3")],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+    ).stdout
+
+    state = tmp_path / "killed.sqlite3"
+    partial_out = tmp_path / "partial.jsonl"
+    with partial_out.open("w") as sink:
+        proc = subprocess.Popen([*cmd, "--state", str(state)], cwd=REPO, stdout=sink, env=env)
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and proc.poll() is None:
+            if partial_out.read_text().count("\n") >= kill_after_lines:
+                break
+            time.sleep(0.005)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    partial = partial_out.read_text()
+    assert proc.returncode == -signal.SIGKILL, "the replay finished before it could be killed"
+    assert full.startswith(partial.rsplit("\n", 1)[0])
+
+    rerun = subprocess.run(
+        [*cmd, "--state", str(state)], cwd=REPO, capture_output=True, text=True, check=True, env=env
+    ).stdout
+    assert rerun == full
+    store = SqliteStore(state)
+    keys = [(r.action.type, r.action.at, r.action.model_dump_json()) for r in store.outbox()]
+    assert len(keys) == len(set(keys)) == len(SqliteStore(tmp_path / "full.sqlite3").outbox())
