@@ -1,0 +1,183 @@
+"""The bot: a ``commands.Bot`` subclass wired from its dependencies, and ``run_bot``.
+
+Shaped like discord.py's advanced start-up example: dependencies come in as keyword
+arguments, ``setup_hook`` loads the cogs, sets the command translator and syncs the tree,
+then catches up on what happened while the bot was down before the gateway goes live.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from assistant.adapters.discord.backfill import backfill
+from assistant.adapters.discord.cogs import EXTENSIONS
+from assistant.adapters.discord.context import BotContext
+from assistant.adapters.discord.deliver import Deliverer
+from assistant.adapters.discord.errors import BotConfigError, check_token, on_app_command_error
+from assistant.adapters.discord.listening import Listening
+from assistant.adapters.discord.port import ServicePort
+from assistant.adapters.discord.proposals import ProposalFollower
+from assistant.adapters.discord.render import ALLOWED_MENTIONS
+from assistant.adapters.discord.scheduler import Scheduler
+from assistant.adapters.discord.settings import DiscordSettings
+from assistant.adapters.discord.translator import CommandTranslator
+from assistant.core.model import IncidentConfig
+
+log = logging.getLogger(__name__)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def bot_intents() -> discord.Intents:
+    """Only what the bot uses. ``message_content`` and ``members`` are privileged."""
+    intents = discord.Intents.none()
+    intents.guilds = True
+    intents.guild_messages = True
+    intents.dm_messages = True
+    intents.guild_reactions = True
+    intents.message_content = True  # read the chat it summarises and the questions it answers
+    intents.members = True  # names, roles (commander role) and thread joins
+    intents.voice_states = True  # who sits in a linked incident voice channel
+    return intents
+
+
+class IncidentBot(commands.Bot):
+    """The incident assistant on Discord. Holds no incident state: the service does."""
+
+    def __init__(
+        self,
+        *,
+        service: ServicePort,
+        settings: DiscordSettings,
+        base_config: IncidentConfig | None = None,
+        clock: Callable[[], datetime] = utc_now,
+        extensions: Sequence[str] = EXTENSIONS,
+        tree_cls: type[app_commands.CommandTree[Any]] = app_commands.CommandTree,
+    ) -> None:
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=bot_intents(),
+            allowed_mentions=ALLOWED_MENTIONS,
+            help_command=None,
+            tree_cls=tree_cls,
+        )
+        self.service = service
+        self.settings = settings
+        self.base_config = base_config or IncidentConfig()
+        self.clock = clock
+        self.initial_extensions = tuple(extensions)
+        self.deliverer = Deliverer(
+            service, self.channel_for, stakeholder_channel_id=settings.stakeholder_channel_id
+        )
+        self.proposals = ProposalFollower(
+            service, self.deliverer, role_id=settings.commander_role_id
+        )
+        self.deliverer.on_proposal = self.proposals.follow
+        self.scheduler = Scheduler(
+            service, self.deliverer, clock=clock, max_sleep=settings.scheduler_max_sleep
+        )
+        self.listening = Listening(service, settings, self.incident_config)
+        self.context = BotContext(
+            service=service,
+            settings=settings,
+            deliverer=self.deliverer,
+            listening=self.listening,
+            channels=self.channel_for,
+            incident_config=self.incident_config,
+            clock=clock,
+            bot_user_id=lambda: self.user.id if self.user is not None else None,
+            wake_scheduler=self.scheduler.wake,
+        )
+        self._scheduler_task: asyncio.Task[None] | None = None
+
+    # ------------------------------------------------------------------ wiring
+    def incident_config(self) -> IncidentConfig:
+        """The server defaults, plus who the bot is (so the core never parses its posts)."""
+        if self.user is None:
+            return self.base_config.model_copy()
+        return self.base_config.model_copy(
+            update={"bot_user_id": str(self.user.id), "bot_name": self.user.name}
+        )
+
+    async def channel_for(self, channel_id: int) -> discord.abc.Messageable | None:
+        channel = self.get_channel(channel_id)
+        if channel is None:
+            try:
+                channel = await self.fetch_channel(channel_id)
+            except (discord.NotFound, discord.Forbidden):
+                return None
+        return channel if isinstance(channel, discord.abc.Messageable) else None
+
+    # ------------------------------------------------------------------ start-up
+    async def setup_hook(self) -> None:
+        await self.load_features()
+        await self.sync_commands()
+        await backfill(
+            self.service, self.channel_for, self.deliverer, limit=self.settings.backfill_limit
+        )
+        self._scheduler_task = asyncio.create_task(self.scheduler.run_forever())
+
+    async def load_features(self) -> None:
+        """Cogs, the command translator and the global error handler (no network)."""
+        for extension in self.initial_extensions:
+            await self.load_extension(extension)
+        await self.tree.set_translator(CommandTranslator())
+        self.tree.error(on_app_command_error)
+
+    async def sync_commands(self) -> None:
+        """To each configured guild in development (instant), else globally."""
+        if self.settings.dev_guild_sync and self.settings.guild_ids:
+            for guild_id in self.settings.guild_ids:
+                guild = discord.Object(id=guild_id)
+                self.tree.copy_global_to(guild=guild)
+                await self.tree.sync(guild=guild)
+        else:
+            await self.tree.sync()
+
+    async def on_message(self, message: discord.Message, /) -> None:
+        """No prefix commands: the cogs' listeners handle messages."""
+
+    async def close(self) -> None:
+        if self._scheduler_task is not None:
+            self._scheduler_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._scheduler_task
+        self.proposals.cancel_all()
+        await super().close()
+
+
+async def start_bot(bot: IncidentBot, token: str) -> None:
+    """Run ``bot`` until it closes; a rejected token or intent is a ``BotConfigError``."""
+    async with bot:
+        try:
+            await bot.start(token)
+        except discord.LoginFailure as exc:
+            raise BotConfigError(
+                "Discord rejected the token (DISCORD_TOKEN): reset it on the Developer "
+                "Portal's Bot page and update .env"
+            ) from exc
+        except discord.PrivilegedIntentsRequired as exc:
+            raise BotConfigError(
+                "Discord refused the privileged intents: enable Message Content Intent and "
+                "Server Members Intent on the Developer Portal's Bot page"
+            ) from exc
+
+
+async def run_bot(
+    settings: DiscordSettings, service: ServicePort, *, base_config: IncidentConfig | None = None
+) -> None:
+    """Entry point for ``incident-assistant run``."""
+    token = check_token(settings.token.get_secret_value())
+    bot = IncidentBot(service=service, settings=settings, base_config=base_config)
+    await start_bot(bot, token)

@@ -1,0 +1,123 @@
+"""/incident declare and /incident resolve.
+
+Declaring opens a public thread under the configured parent channel (or the channel the
+command ran in), or a new channel in the first configured category; registers it with the
+service; and lets the core record the commander and compose the first update.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Literal
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from assistant.adapters.discord import convert
+from assistant.adapters.discord.context import BotContext
+from assistant.adapters.discord.interact import run_command
+from assistant.adapters.discord.phrases import locale_lang, say
+from assistant.adapters.discord.render import ALLOWED_MENTIONS, clip
+from assistant.adapters.discord.translator import L
+from assistant.core.texts import register
+
+if TYPE_CHECKING:
+    from assistant.adapters.discord.bot import IncidentBot
+
+Interaction = discord.Interaction[Any]
+THREAD_ARCHIVE_MINUTES: Literal[10080] = 10080  # a week: incidents can run long
+
+register(
+    "dc_cannot_open",
+    "ここではインシデント用のスレッドを作れません。テキストチャンネルで実行するか、親チャンネルを設定してください。",
+    "Cannot open an incident thread here: run it in a text channel or configure a parent channel.",
+)
+
+
+def incident_name(title: str, at: datetime) -> str:
+    """``inc-MMDD-HHMM title``: matches the default ``inc-*`` pattern, sorts by time."""
+    return clip(f"inc-{at:%m%d-%H%M} {title}".strip(), 100)
+
+
+class IncidentCog(commands.Cog):
+    incident = app_commands.Group(name="incident", description=L("incident"), guild_only=True)
+
+    def __init__(self, ctx: BotContext) -> None:
+        self.ctx = ctx
+
+    @incident.command(name="declare", description=L("incident.declare"))
+    @app_commands.describe(title=L("param.title"), severity=L("param.severity"))
+    async def declare(
+        self,
+        interaction: Interaction,
+        title: app_commands.Range[str, 1, 90],
+        severity: app_commands.Range[str, 1, 20] | None = None,
+    ) -> None:
+        lang = locale_lang(interaction.locale)
+        await interaction.response.defer(thinking=True)
+        channel = await self._open_channel(interaction, title)
+        if channel is None:
+            await interaction.followup.send(
+                say(lang, "dc_cannot_open"), ephemeral=True, allowed_mentions=ALLOWED_MENTIONS
+            )
+            return
+        incident_id = str(channel.id)
+        self.ctx.service.ensure_incident(
+            incident_id,
+            channel_id=incident_id,
+            guild_id=str(interaction.guild_id) if interaction.guild_id else None,
+            title=title,
+            config=self.ctx.incident_config(),
+        )
+        event = convert.command(
+            interaction,
+            "declare",
+            incident_id,
+            role_id=self.ctx.settings.commander_role_id,
+            args={"title": title, "severity": severity},
+        )
+        deliveries = await self.ctx.service.handle(event)
+        await self.ctx.deliverer.deliver(deliveries, ping=True)
+        await interaction.followup.send(
+            say(lang, "dc_declared", channel=channel.mention), allowed_mentions=ALLOWED_MENTIONS
+        )
+        self.ctx.wake_scheduler()
+
+    async def _open_channel(
+        self, interaction: Interaction, title: str
+    ) -> discord.Thread | discord.TextChannel | None:
+        settings = self.ctx.settings
+        name = incident_name(title, interaction.created_at)
+        reason = f"incident declared by {interaction.user.name}"
+        parent: object = interaction.channel
+        if settings.parent_channel_id is not None:
+            parent = await self.ctx.channels(settings.parent_channel_id)
+        if isinstance(parent, discord.Thread):
+            parent = parent.parent
+        if isinstance(parent, discord.TextChannel):
+            thread = await parent.create_thread(
+                name=name,
+                type=discord.ChannelType.public_thread,
+                auto_archive_duration=THREAD_ARCHIVE_MINUTES,
+                reason=reason,
+            )
+            await thread.add_user(interaction.user)
+            return thread
+        guild = interaction.guild
+        if guild is not None and settings.category_ids:
+            category = guild.get_channel(settings.category_ids[0])
+            if isinstance(category, discord.CategoryChannel):
+                return await guild.create_text_channel(name, category=category, reason=reason)
+        return None
+
+    @incident.command(name="resolve", description=L("incident.resolve"))
+    @app_commands.describe(note=L("param.note"))
+    async def resolve(
+        self, interaction: Interaction, note: app_commands.Range[str, 1, 300] | None = None
+    ) -> None:
+        await run_command(self.ctx, interaction, "resolve", {"note": note} if note else {})
+
+
+async def setup(bot: IncidentBot) -> None:
+    await bot.add_cog(IncidentCog(bot.context))

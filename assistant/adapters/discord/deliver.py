@@ -1,0 +1,196 @@
+"""Carry out persisted deliveries: render each action, send it, mark it delivered.
+
+The service has already stored every delivery (the outbox) before we see it. Here each one
+is sent once and then ``mark_delivered`` with the Discord message id. A message sent to a
+channel carries a nonce derived from the delivery's sequence number: discord.py sends it
+with ``enforce_nonce`` set, so if we crash between the send and the mark, a resend shortly
+after returns the first message instead of posting a duplicate.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import discord
+
+from assistant.adapters.discord.port import DeliveryLike, ServicePort
+from assistant.adapters.discord.render import Outgoing, render
+from assistant.adapters.discord.views import ProposalView
+from assistant.core.actions import Notice, PostUpdate, Reply
+from assistant.core.model import Lang
+
+log = logging.getLogger(__name__)
+
+ChannelLookup = Callable[[int], Awaitable[discord.abc.Messageable | None]]
+ProposalHook = Callable[[discord.Message, ProposalView, str, str], None]
+Interaction = discord.Interaction[Any]
+
+
+def nonce_for(seq: int) -> str:
+    """A stable nonce per delivery (Discord allows 25 characters)."""
+    return f"ia-{seq}"
+
+
+@dataclass
+class DeliveryReport:
+    """What a batch did, for the caller that owns the interaction."""
+
+    sent: list[str] = field(default_factory=list)  # Discord message ids, in order
+    followups: int = 0  # messages sent as replies to the interaction
+    drafts: list[tuple[DeliveryLike, PostUpdate]] = field(default_factory=list)
+    refused: bool = False  # the core refused the command
+
+
+class Deliverer:
+    """Sends deliveries to Discord exactly once each."""
+
+    def __init__(
+        self,
+        service: ServicePort,
+        channels: ChannelLookup,
+        *,
+        stakeholder_channel_id: int | None = None,
+        on_proposal: ProposalHook | None = None,
+    ) -> None:
+        self.service = service
+        self.channels = channels
+        self.stakeholder_channel_id = stakeholder_channel_id
+        self.on_proposal = on_proposal
+        self._in_flight: set[int] = set()
+
+    def lang(self, incident_id: str) -> Lang:
+        state = self.service.state(incident_id)
+        return state.lang if state is not None else "en"
+
+    async def deliver(
+        self,
+        deliveries: Sequence[DeliveryLike],
+        *,
+        interaction: Interaction | None = None,
+        ping: bool = False,
+    ) -> DeliveryReport:
+        """Send each undelivered delivery in sequence order.
+
+        With ``interaction``, replies and notices meant for its user go to the interaction's
+        follow-up (ephemeral when the core says so); everything else goes to the incident
+        channel. Without one, ephemeral notices have nobody to go to and are dropped (they
+        belonged to an interaction that is gone, e.g. after a restart).
+        """
+        report = DeliveryReport()
+        for delivery in sorted(deliveries, key=lambda d: d.seq):
+            if delivery.delivered or delivery.seq in self._in_flight:
+                continue
+            self._in_flight.add(delivery.seq)
+            try:
+                await self._one(delivery, interaction, ping, report)
+            except discord.HTTPException:
+                log.exception(
+                    "delivery %s failed (incident %s); it stays pending",
+                    delivery.seq,
+                    delivery.incident_id,
+                )
+            finally:
+                self._in_flight.discard(delivery.seq)
+        return report
+
+    async def _one(
+        self,
+        delivery: DeliveryLike,
+        interaction: Interaction | None,
+        ping: bool,
+        report: DeliveryReport,
+    ) -> None:
+        action = delivery.action
+        if isinstance(action, Notice) and action.kind == "refusal":
+            report.refused = True
+        out = render(action, self.lang(delivery.incident_id), ping=ping)
+        if out is None:
+            self.service.mark_delivered(delivery.seq, None)
+            return
+        if out.draft and isinstance(action, PostUpdate):
+            if interaction is None:  # the private draft's interaction is gone
+                self.service.mark_delivered(delivery.seq, None)
+            else:
+                report.drafts.append((delivery, action))
+            return
+        if out.ephemeral or (interaction is not None and _for_user(action, interaction)):
+            if interaction is None:
+                log.info(
+                    "dropping ephemeral %s for incident %s: no interaction",
+                    action.type,
+                    delivery.incident_id,
+                )
+                self.service.mark_delivered(delivery.seq, None)
+                return
+            sent = await interaction.followup.send(
+                **out.send_kwargs(), ephemeral=out.ephemeral, wait=True
+            )
+            self._done(delivery, sent, report)
+            report.followups += 1
+            return
+        await self._to_channel(delivery, out, interaction, report)
+
+    async def _to_channel(
+        self,
+        delivery: DeliveryLike,
+        out: Outgoing,
+        interaction: Interaction | None,
+        report: DeliveryReport,
+    ) -> None:
+        channel = await self.channels(int(delivery.incident_id))
+        if channel is None:
+            log.warning(
+                "incident %s: channel not found; delivery %s stays pending",
+                delivery.incident_id,
+                delivery.seq,
+            )
+            return
+        kwargs = out.send_kwargs()
+        kwargs["nonce"] = nonce_for(delivery.seq)
+        if out.reply_to and out.reply_to.isdigit() and interaction is None:
+            kwargs["reference"] = discord.MessageReference(
+                message_id=int(out.reply_to),
+                channel_id=int(delivery.incident_id),
+                fail_if_not_exists=False,
+            )
+        view: ProposalView | None = None
+        if out.proposal_id is not None:
+            view = ProposalView(self.lang(delivery.incident_id))
+            kwargs["view"] = view
+        sent = await channel.send(**kwargs)
+        self._done(delivery, sent, report)
+        if view is not None and out.proposal_id is not None and self.on_proposal is not None:
+            self.on_proposal(sent, view, delivery.incident_id, out.proposal_id)
+        await self._copy_for_stakeholders(delivery, out)
+
+    async def _copy_for_stakeholders(self, delivery: DeliveryLike, out: Outgoing) -> None:
+        action = delivery.action
+        if (
+            self.stakeholder_channel_id is None
+            or not isinstance(action, PostUpdate)
+            or action.update.audience != "stakeholders"
+        ):
+            return
+        channel = await self.channels(self.stakeholder_channel_id)
+        if channel is not None:
+            await channel.send(**out.send_kwargs(), nonce=nonce_for(delivery.seq) + "s")
+
+    def _done(
+        self, delivery: DeliveryLike, sent: discord.Message | None, report: DeliveryReport
+    ) -> None:
+        external = str(sent.id) if sent is not None else None
+        self.service.mark_delivered(delivery.seq, external)
+        if external is not None:
+            report.sent.append(external)
+
+
+def _for_user(action: Any, interaction: Interaction) -> bool:
+    """Whether an action answers the user who ran the interaction (vs. the whole channel)."""
+    if isinstance(action, Reply):
+        return True
+    if isinstance(action, Notice):
+        return action.to is None or action.to.id == str(interaction.user.id)
+    return False

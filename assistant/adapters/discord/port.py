@@ -1,0 +1,59 @@
+"""What the Discord adapter needs from the service layer (assistant/service.py).
+
+Written as Protocols so the adapter and its tests do not import the service module; the
+real ``IncidentService`` satisfies them structurally. ``post_draft`` and ``answer_outside``
+go beyond the shared conventions and are listed in the adapter's report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Protocol
+
+from assistant.core.actions import Action
+from assistant.core.events import Event
+from assistant.core.model import Answer, IncidentConfig, IncidentState, Lang, StatusUpdate
+
+
+class DeliveryLike(Protocol):
+    """One persisted action waiting to be carried out (``assistant.service.Delivery``)."""
+
+    @property
+    def seq(self) -> int: ...
+    @property
+    def incident_id(self) -> str: ...
+    @property
+    def action(self) -> Action: ...
+    @property
+    def delivered(self) -> bool: ...
+
+
+class ServicePort(Protocol):
+    """The slice of ``IncidentService`` the bot calls."""
+
+    async def handle(self, event: Event) -> Sequence[DeliveryLike]: ...
+    async def run_due_ticks(self, incident_id: str, now: datetime) -> Sequence[DeliveryLike]: ...
+    def next_due(self, incident_id: str) -> datetime | None: ...
+    def state(self, incident_id: str) -> IncidentState | None: ...
+    def open_incidents(self) -> Sequence[IncidentState]: ...
+    def ensure_incident(
+        self,
+        incident_id: str,
+        *,
+        channel_id: str,
+        guild_id: str | None = None,
+        title: str = "",
+        config: IncidentConfig | None = None,
+    ) -> IncidentState: ...
+    def is_incident(self, incident_id: str) -> bool: ...
+    def pending_deliveries(self, incident_id: str | None = None) -> Sequence[DeliveryLike]: ...
+    def mark_delivered(self, seq: int, external_id: str | None = None) -> None: ...
+    def last_processed_message_id(self, channel_id: str) -> str | None: ...
+    # beyond CONVENTIONS.md
+    async def post_draft(
+        self, incident_id: str, update: StatusUpdate
+    ) -> Sequence[DeliveryLike]: ...
+    async def answer_outside(
+        self, question: str, message_id: str, at: datetime, lang: Lang
+    ) -> Answer: ...
