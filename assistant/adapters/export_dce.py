@@ -8,8 +8,9 @@ kinds the exporter version did not name), ``timestamp``, ``timestampEdited``, ``
 
 Every problem with the input becomes one ``ExportError`` whose message is a single line naming
 the file, the place (``messages[12] (id 1234)``) and the field (``author.name``). Nothing else
-escapes, whatever the input. Validation is done by hand, once, so the core models are built
-with ``model_construct`` and 10,000 messages load in a fraction of a second.
+escapes, whatever the input. Values are checked by hand, once (``export_dce_checks``), so the
+core models are built with ``model_construct`` and 10,000 messages load in a fraction of a
+second.
 """
 
 from __future__ import annotations
@@ -17,10 +18,26 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
+from assistant.adapters.export_dce_checks import (
+    ExportError,
+    Place,
+    id_value,
+    kind_of,
+    not_export,
+    opt_bool,
+    opt_id,
+    opt_str,
+    reason,
+    req_id,
+    req_str,
+    req_time,
+    shape_problem,
+    time_value,
+)
 from assistant.core.events import (
     Event,
     MemberJoined,
@@ -72,25 +89,6 @@ _KIND_NUMBERS = {
     23: "ContextMenuCommand",
 }
 _RAW_MENTION = re.compile(r"<@!?(\d{1,20})>")
-_LONG_FRACTION = re.compile(r"(\.\d{6})\d+")
-_MAX_SNOWFLAKE_BITS = 64
-
-
-class ExportError(Exception):
-    """One-line, user-facing: names the file and the place (message index or id, field)."""
-
-    def __init__(
-        self, path: str, problem: str, *, where: str | None = None, field: str | None = None
-    ) -> None:
-        self.path = path
-        self.where = where
-        self.field = field
-        self.problem = problem
-        parts = [path]
-        if where:
-            parts.append(where)
-        parts.append(f"field '{field}' {problem}" if field else problem)
-        super().__init__(": ".join(parts).replace("\n", " ").replace("\r", " "))
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +122,7 @@ def load_export(path: str | Path) -> ChannelExport:
     except IsADirectoryError:
         raise ExportError(name, "is a directory, not an export file") from None
     except (OSError, ValueError) as exc:
-        raise ExportError(name, f"cannot read the file ({_reason(exc)})") from None
+        raise ExportError(name, f"cannot read the file ({reason(exc)})") from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -138,27 +136,27 @@ def load_export(path: str | Path) -> ChannelExport:
     except RecursionError:
         raise ExportError(name, "invalid JSON: nested too deeply") from None
     except ValueError as exc:  # e.g. an integer literal with too many digits
-        raise ExportError(name, f"invalid JSON: {_reason(exc)}") from None
+        raise ExportError(name, f"invalid JSON: {reason(exc)}") from None
     return parse_export(data, path=name)
 
 
 def parse_export(data: object, *, path: str = "<export>") -> ChannelExport:
     """Convert an already-decoded export; any problem is an ``ExportError``."""
     if not isinstance(data, dict):
-        raise _not_export(path, f"the top level is {_kind_of(data)}, expected an object")
+        raise not_export(path, f"the top level is {kind_of(data)}, expected an object")
     channel = data.get("channel")
     messages = data.get("messages")
     if not isinstance(channel, dict):
-        raise _not_export(path, "no 'channel' object")
+        raise not_export(path, "no 'channel' object")
     if not isinstance(messages, list):
-        raise _not_export(path, "no 'messages' list")
+        raise not_export(path, "no 'messages' list")
     if "id" not in channel or channel["id"] is None:
-        raise _not_export(path, "'channel' has no 'id'")
-    top = _Place(path, None, None)
-    channel_id = _id_value(channel["id"], top, "channel.id")
+        raise not_export(path, "'channel' has no 'id'")
+    top = Place(path, None, None)
+    channel_id = id_value(channel["id"], top, "channel.id")
     guild = data.get("guild")
     if guild is not None and not isinstance(guild, dict):
-        top.fail("guild", f"is {_kind_of(guild)}, expected an object")
+        top.fail("guild", f"is {kind_of(guild)}, expected an object")
     guild = guild or {}
 
     parsed: list[_Message] = []
@@ -178,12 +176,12 @@ def parse_export(data: object, *, path: str = "<export>") -> ChannelExport:
     parsed.sort(key=_by_time)  # stable: equal timestamps keep export order
     return ChannelExport(
         path=path,
-        guild_id=_opt_id(guild, "id", top, "guild.id"),
-        guild_name=_opt_str(guild, "name", top, "guild.name"),
+        guild_id=opt_id(guild, "id", top, "guild.id"),
+        guild_name=opt_str(guild, "name", top, "guild.name"),
         channel_id=channel_id,
-        channel_name=_opt_str(channel, "name", top, "channel.name") or "",
-        category=_opt_str(channel, "category", top, "channel.category"),
-        topic=_opt_str(channel, "topic", top, "channel.topic"),
+        channel_name=opt_str(channel, "name", top, "channel.name") or "",
+        category=opt_str(channel, "category", top, "channel.category"),
+        topic=opt_str(channel, "topic", top, "channel.topic"),
         incident_id=channel_id,
         message_count=len(messages),
         users=users,
@@ -217,21 +215,21 @@ def _by_time(msg: _Message) -> datetime:
 def _read_message(
     item: object, index: int, path: str, cache: dict[tuple[str, str, str | None, bool], User]
 ) -> _Message:
-    place = _Place(path, index, None)
+    place = Place(path, index, None)
     if not isinstance(item, dict):
-        place.fail(None, f"is {_kind_of(item)}, expected a message object")
-    msg_id = _req_id(item, "id", place, "id")
+        place.fail(None, f"is {kind_of(item)}, expected a message object")
+    msg_id = req_id(item, "id", place, "id")
     place.msg_id = msg_id
     kind = _kind(item, place)
-    at = _req_time(item, "timestamp", place, "timestamp")
+    at = req_time(item, "timestamp", place, "timestamp")
     edited = item.get("timestampEdited")
-    edited_at = None if edited is None else _time_value(edited, place, "timestampEdited")
-    pinned = _opt_bool(item, "isPinned", place, "isPinned")
+    edited_at = None if edited is None else time_value(edited, place, "timestampEdited")
+    pinned = opt_bool(item, "isPinned", place, "isPinned")
     chat = kind in _CHAT_KINDS
     if chat:
-        content = _req_str(item, "content", place, "content")
+        content = req_str(item, "content", place, "content")
     else:
-        content = _opt_str(item, "content", place, "content") or ""
+        content = opt_str(item, "content", place, "content") or ""
     author_raw = item.get("author")
     if author_raw is None:
         place.fail("author", "is missing" if "author" not in item else "is null")
@@ -241,8 +239,8 @@ def _read_message(
     ref_id = None
     if ref is not None:
         if not isinstance(ref, dict):
-            place.fail("reference", f"is {_kind_of(ref)}, expected an object")
-        ref_id = _opt_id(ref, "messageId", place, "reference.messageId")
+            place.fail("reference", f"is {kind_of(ref)}, expected an object")
+        ref_id = opt_id(ref, "messageId", place, "reference.messageId")
     return _Message(
         index=index,
         id=msg_id,
@@ -258,12 +256,12 @@ def _read_message(
     )
 
 
-def _kind(item: dict[str, Any], place: _Place) -> str:
+def _kind(item: dict[str, Any], place: Place) -> str:
     if "type" not in item or item["type"] is None:
         place.fail("type", "is missing" if "type" not in item else "is null")
     value = item["type"]
     if isinstance(value, bool) or not isinstance(value, str | int):
-        place.fail("type", f"is {_kind_of(value)}, expected a string")
+        place.fail("type", f"is {kind_of(value)}, expected a string")
     if isinstance(value, int):
         return _KIND_NUMBERS.get(value, "Unknown")
     text = value.strip()
@@ -273,21 +271,21 @@ def _kind(item: dict[str, Any], place: _Place) -> str:
 
 
 def _reactions(
-    value: object, place: _Place, cache: dict[tuple[str, str, str | None, bool], User]
+    value: object, place: Place, cache: dict[tuple[str, str, str | None, bool], User]
 ) -> list[tuple[str, list[User]]]:
     if value is None:
         return []
     if not isinstance(value, list):
-        place.fail("reactions", f"is {_kind_of(value)}, expected a list")
+        place.fail("reactions", f"is {kind_of(value)}, expected a list")
     out: list[tuple[str, list[User]]] = []
     for i, reaction in enumerate(value):
         field = f"reactions[{i}]"
         if not isinstance(reaction, dict):
-            place.fail(field, f"is {_kind_of(reaction)}, expected an object")
+            place.fail(field, f"is {kind_of(reaction)}, expected an object")
         emoji = reaction.get("emoji")
         if not isinstance(emoji, dict):
-            place.fail(f"{field}.emoji", _shape_problem(reaction, "emoji", "an object"))
-        name = _req_str(emoji, "name", place, f"{field}.emoji.name")
+            place.fail(f"{field}.emoji", shape_problem(reaction, "emoji", "an object"))
+        name = req_str(emoji, "name", place, f"{field}.emoji.name")
         # Older exports have no reaction users: nothing to replay then.
         reactors = _users(reaction.get("users"), place, f"{field}.users", cache)
         if reactors:
@@ -297,14 +295,14 @@ def _reactions(
 
 def _users(
     value: object,
-    place: _Place,
+    place: Place,
     field: str,
     cache: dict[tuple[str, str, str | None, bool], User],
 ) -> list[User]:
     if value is None:
         return []
     if not isinstance(value, list):
-        place.fail(field, f"is {_kind_of(value)}, expected a list")
+        place.fail(field, f"is {kind_of(value)}, expected a list")
     out: list[User] = []
     ids: set[str] = set()
     for i, raw in enumerate(value):
@@ -316,14 +314,14 @@ def _users(
 
 
 def _user(
-    raw: object, place: _Place, field: str, cache: dict[tuple[str, str, str | None, bool], User]
+    raw: object, place: Place, field: str, cache: dict[tuple[str, str, str | None, bool], User]
 ) -> User:
     if not isinstance(raw, dict):
-        place.fail(field, f"is {_kind_of(raw)}, expected a user object")
-    user_id = _req_id(raw, "id", place, f"{field}.id")
-    name = _req_str(raw, "name", place, f"{field}.name")
-    nickname = _opt_str(raw, "nickname", place, f"{field}.nickname")
-    is_bot = _opt_bool(raw, "isBot", place, f"{field}.isBot")
+        place.fail(field, f"is {kind_of(raw)}, expected a user object")
+    user_id = req_id(raw, "id", place, f"{field}.id")
+    name = req_str(raw, "name", place, f"{field}.name")
+    nickname = opt_str(raw, "nickname", place, f"{field}.nickname")
+    is_bot = opt_bool(raw, "isBot", place, f"{field}.isBot")
     display = nickname if nickname and nickname != name else None
     key = (user_id, name, display, is_bot)
     user = cache.get(key)
@@ -447,134 +445,3 @@ def _bot_candidates(messages: list[_Message]) -> list[User]:
     order = {uid: i for i, uid in enumerate(first)}
     ranked = sorted(first, key=lambda uid: (-counts[uid], order[uid]))
     return [first[uid] for uid in ranked]
-
-
-# --------------------------------------------------------------------------- field checks
-
-
-class _Place:
-    """Where in the file a value came from, to name it in an error."""
-
-    __slots__ = ("index", "msg_id", "path")
-
-    def __init__(self, path: str, index: int | None, msg_id: str | None) -> None:
-        self.path = path
-        self.index = index
-        self.msg_id = msg_id
-
-    def fail(self, field: str | None, problem: str) -> NoReturn:
-        where = None
-        if self.index is not None:
-            where = f"messages[{self.index}]"
-            if self.msg_id is not None:
-                where += f" (id {_clip(self.msg_id)})"
-        raise ExportError(self.path, problem, where=where, field=field)
-
-
-def _req_str(obj: dict[str, Any], key: str, place: _Place, field: str) -> str:
-    value = obj.get(key)
-    if isinstance(value, str):
-        return value
-    place.fail(field, _shape_problem(obj, key, "a string"))
-
-
-def _opt_str(obj: dict[str, Any], key: str, place: _Place, field: str) -> str | None:
-    value = obj.get(key)
-    if value is None or isinstance(value, str):
-        return value
-    place.fail(field, f"is {_kind_of(value)}, expected a string")
-
-
-def _opt_bool(obj: dict[str, Any], key: str, place: _Place, field: str) -> bool:
-    value = obj.get(key)
-    if value is None:
-        return False
-    if isinstance(value, bool):
-        return value
-    place.fail(field, f"is {_kind_of(value)}, expected true or false")
-
-
-def _req_id(obj: dict[str, Any], key: str, place: _Place, field: str) -> str:
-    value = obj.get(key)
-    if value is None:
-        place.fail(field, _shape_problem(obj, key, "an id string"))
-    return _id_value(value, place, field)
-
-
-def _opt_id(obj: dict[str, Any], key: str, place: _Place, field: str) -> str | None:
-    value = obj.get(key)
-    return None if value is None else _id_value(value, place, field)
-
-
-def _id_value(value: object, place: _Place, field: str) -> str:
-    """Ids are strings in exports; a plain integer of snowflake size is accepted too."""
-    if isinstance(value, str):
-        if value.strip():
-            return value
-        place.fail(field, "is empty")
-    if isinstance(value, int) and not isinstance(value, bool):
-        if value >= 0 and value.bit_length() <= _MAX_SNOWFLAKE_BITS:
-            return str(value)
-        place.fail(field, "is not a valid id (out of range)")
-    place.fail(field, f"is {_kind_of(value)}, expected an id string")
-
-
-def _req_time(obj: dict[str, Any], key: str, place: _Place, field: str) -> datetime:
-    value = obj.get(key)
-    if value is None:
-        place.fail(field, _shape_problem(obj, key, "an ISO-8601 timestamp"))
-    return _time_value(value, place, field)
-
-
-def _time_value(value: object, place: _Place, field: str) -> datetime:
-    """Parse an ISO-8601 time into an aware UTC datetime; a time without offset is UTC."""
-    if not isinstance(value, str):
-        place.fail(field, f"is {_kind_of(value)}, expected an ISO-8601 timestamp")
-    try:
-        try:
-            parsed = datetime.fromisoformat(value)
-        except ValueError:
-            # More than six fractional digits (e.g. .1234567): keep microseconds.
-            parsed = datetime.fromisoformat(_LONG_FRACTION.sub(r"\1", value, count=1))
-        if parsed.tzinfo is None:
-            return parsed.replace(tzinfo=UTC)
-        return parsed.astimezone(UTC)
-    except (ValueError, OverflowError):
-        place.fail(field, f"is not an ISO-8601 timestamp ({_clip(value)!r})")
-
-
-def _shape_problem(obj: dict[str, Any], key: str, expected: str) -> str:
-    if key not in obj:
-        return "is missing"
-    return f"is {_kind_of(obj[key])}, expected {expected}"
-
-
-def _kind_of(value: object) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "an object"
-    return f"a {type(value).__name__}"
-
-
-def _clip(text: str, limit: int = 40) -> str:
-    """Shorten a value quoted in an error, escaping anything that would break the line."""
-    if len(text) > limit:
-        text = text[: limit - 1] + "…"
-    return text if text.isprintable() else repr(text)[1:-1]
-
-
-def _reason(exc: BaseException) -> str:
-    return getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
-
-
-def _not_export(path: str, why: str) -> ExportError:
-    return ExportError(path, f"not a DiscordChatExporter export ({why})")
