@@ -212,7 +212,14 @@ def _clean_en(text: str) -> str:
     text = _EN_OWN.sub("", text)
     text = _ARTICLE.sub("", text)
     text = text.strip(" ,.!?:;-")
-    return "" if text.casefold() in ph.NOT_A_TASK else text
+    return "" if _vague(text) else text
+
+
+def _vague(obj: str) -> bool:
+    """"it", "call this week", "it from here": no task to put on the roster."""
+    text = _ARTICLE.sub("", obj.strip()).casefold()
+    first = text.split(" ", 1)[0] if text else ""
+    return not text or text in ph.NOT_A_TASK or first in ph.VAGUE_START
 
 
 def _clean_ja(text: str) -> str:
@@ -256,7 +263,7 @@ def _self_assign(body: str) -> str | None:
         if not m:
             continue
         obj = _EN_TAIL.sub("", m.group("task").strip(" ,")).strip(" ,")
-        if not obj or _ARTICLE.sub("", obj).casefold() in ph.NOT_A_TASK:
+        if _vague(obj):
             continue
         groups = m.groupdict()
         verb = groups.get("do") or ph.ING_TO_BASE.get((groups.get("ing") or "").lower(), "")

@@ -15,7 +15,7 @@ from assistant.core.model import ChatMessage, IncidentState, User
 
 MARK = "@@"  # what a resolved mention becomes in the text the cue parser reads
 
-_RAW = re.compile(r"<@!?(\d+)>")
+_RAW = re.compile(r"<@!?([^>\s&]+)>")
 _MASS = re.compile(r"@(everyone|here)\b", re.I)
 
 

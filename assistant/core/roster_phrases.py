@@ -115,8 +115,8 @@ DONE_GUARD = [
     for p in (
         r"[?？]",
         r"\b(?:not|n't|yet|once|when|after|before|until|if|almost|nearly|soon|whether|let\s+me\s+"
-        r"know|tell\s+me)\b|n[’']t\b",
-        r"まだ|未完|ません|ていない|てない|たら|次第|後で|予定|見込み|ば教えて|教えて",
+        r"know|tell\s+me|still|half|mostly|partly|partially)\b|n[’']t\b|\d\s*%",
+        r"まだ|未完|ません|ていない|てない|たら|次第|後で|予定|見込み|ば教えて|教えて|半分|一部|途中",
     )
 ]
 
@@ -203,6 +203,11 @@ NOT_A_TASK = {
     "leave", "vacation", "holiday", "pto", "mute", "now", "here", "there", "board", "standby",
     "the bridge", "bridge", "zoom", "slack", "site", "duty", "it now", "it too", "mobile",
     "the line", "my phone", "my laptop", "that too", "this one", "that one", "a look", "know",
+}  # fmt: skip
+# first words that make the rest a state, not a task: "I'm on call this week", "it from here"
+VAGUE_START = {
+    "it", "this", "that", "call", "leave", "vacation", "holiday", "pto", "mute", "standby",
+    "duty", "site", "my", "board", "here", "there", "now",
 }  # fmt: skip
 
 # ---------------------------------------------------------------- purpose
