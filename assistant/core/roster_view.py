@@ -120,8 +120,8 @@ def rows(state: IncidentState, at: datetime, commander: User | None) -> list[Row
 
 
 def _row(p: Participant, a: Assignment | None, since: datetime, st: State) -> Row:
-    task = a.task if a is not None else "—"
-    purpose = (a.purpose or "?") if a is not None else "—"
+    task = a.task if a is not None else "-"
+    purpose = (a.purpose or "?") if a is not None else "-"
     return Row(p.user, task, purpose, since, p.last_active_at, st)
 
 

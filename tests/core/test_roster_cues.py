@@ -55,7 +55,11 @@ class Incident:
     ) -> list[Action]:
         self.count += 1
         msg = ChatMessage(
-            id=f"m{self.count}", author=who, at=self.at(minute), content=text, mentions=list(mentions)
+            id=f"m{self.count}",
+            author=who,
+            at=self.at(minute),
+            content=text,
+            mentions=list(mentions),
         )
         return self.handle(MessagePosted(at=msg.at, incident_id="inc-1", message=msg))
 
@@ -74,7 +78,11 @@ class Incident:
     def react(self, who: User, message_id: str, emoji: str, minute: float = 0) -> list[Action]:
         return self.handle(
             ReactionAdded(
-                at=self.at(minute), incident_id="inc-1", message_id=message_id, user=who, emoji=emoji
+                at=self.at(minute),
+                incident_id="inc-1",
+                message_id=message_id,
+                user=who,
+                emoji=emoji,
             )
         )
 
@@ -202,7 +210,12 @@ def test_one_request_to_two_people_gives_each_the_task_and_one_prompt() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["@bob what do you see?", "@bob thanks!", "@bob よろしくお願いします", "@bob did you check the logs?"],
+    [
+        "@bob what do you see?",
+        "@bob thanks!",
+        "@bob よろしくお願いします",
+        "@bob did you check the logs?",
+    ],
 )
 def test_mentions_that_ask_nothing_assign_nothing(text: str) -> None:
     """Questions and thanks to a person are not assignments."""
@@ -234,7 +247,9 @@ def test_self_assignment(text: str, task: str) -> None:
     assert of(actions, Notice) == []
 
 
-@pytest.mark.parametrize("text", ["I'm on it", "I'm on call this week", "Should I take the rollback?"])
+@pytest.mark.parametrize(
+    "text", ["I'm on it", "I'm on call this week", "Should I take the rollback?"]
+)
 def test_not_self_assignments(text: str) -> None:
     """Vague or questioning phrases take no task."""
     inc = declared()
@@ -265,11 +280,16 @@ def test_assign_command_needs_the_commander() -> None:
 @pytest.mark.parametrize(
     ("first", "second"),
     [
-        ("@bob please own the rollback, goal: restore checkout",
-         "@carol please take over the rollback"),
-        ("@bob ロールバックをお願いします。目的は決済の復旧です", "@carol ロールバックをお願いします"),
+        (
+            "@bob please own the rollback, goal: restore checkout",
+            "@carol please take over the rollback",
+        ),
+        (
+            "@bob ロールバックをお願いします。目的は決済の復旧です",
+            "@carol ロールバックをお願いします",
+        ),
     ],
-)  # fmt: skip
+)
 def test_reassignment_moves_the_task_and_keeps_its_purpose(first: str, second: str) -> None:
     """Giving someone else an open task closes the old one as reassigned."""
     inc = declared()
@@ -308,9 +328,16 @@ def test_assignee_reports_done(text: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["is the rollback done?", "まだ終わっていません", "not done yet", "I'll tell you when it's done",
-     "完了したら連絡します", "still rolling back, 60% of pods done", "半分終わりました"],
-)  # fmt: skip
+    [
+        "is the rollback done?",
+        "まだ終わっていません",
+        "not done yet",
+        "I'll tell you when it's done",
+        "完了したら連絡します",
+        "still rolling back, 60% of pods done",
+        "半分終わりました",
+    ],
+)
 def test_questions_and_negations_are_not_done(text: str) -> None:
     """Asking whether it is done, or saying it is not, keeps the task open."""
     inc = declared()
@@ -340,7 +367,9 @@ def test_commander_reports_someones_task_done() -> None:
     assert inc.task_of(CAROL) != []
 
 
-@pytest.mark.parametrize("emoji", ["white_check_mark", "✅", "heavy_check_mark", ":white_check_mark:"])
+@pytest.mark.parametrize(
+    "emoji", ["white_check_mark", "✅", "heavy_check_mark", ":white_check_mark:"]
+)
 def test_check_mark_reaction_from_assignee_on_request_completes(emoji: str) -> None:
     """A ✅ from the assignee on the request message marks that task done."""
     inc = declared()
@@ -363,9 +392,15 @@ def test_check_mark_from_someone_else_or_other_emoji_does_not_complete() -> None
 # ---------------------------------------------------------------- release
 @pytest.mark.parametrize(
     "text",
-    ["@bob 戻って大丈夫です", "@bob 抜けてOKです", "@bob ありがとうございます、今は手が足りているので戻って大丈夫です",
-     "@bob you can drop off", "@bob feel free to leave", "thanks @bob, you're free to go"],
-)  # fmt: skip
+    [
+        "@bob 戻って大丈夫です",
+        "@bob 抜けてOKです",
+        "@bob ありがとうございます、今は手が足りているので戻って大丈夫です",
+        "@bob you can drop off",
+        "@bob feel free to leave",
+        "thanks @bob, you're free to go",
+    ],
+)
 def test_commander_releases_in_chat(text: str) -> None:
     """The commander's "you may leave" releases the person and closes their open task."""
     inc = declared()
@@ -395,7 +430,9 @@ def test_release_by_a_non_commander_is_ignored() -> None:
     assert inc.state.participants[BOB.id].released_at is None
 
 
-@pytest.mark.parametrize("text", ["抜けます", "一旦離脱します", "I'm dropping off now", "signing off"])
+@pytest.mark.parametrize(
+    "text", ["抜けます", "一旦離脱します", "I'm dropping off now", "signing off"]
+)
 def test_people_may_release_themselves(text: str) -> None:
     """Saying you leave releases you."""
     inc = declared()
@@ -404,7 +441,12 @@ def test_people_may_release_themselves(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["他の方は戻って大丈夫です", "担当のない方は抜けてOKです", "everyone else can drop off, thanks"]
+    "text",
+    [
+        "他の方は戻って大丈夫です",
+        "担当のない方は抜けてOKです",
+        "everyone else can drop off, thanks",
+    ],
 )
 def test_release_everyone_without_a_task(text: str) -> None:
     """「他の方は戻って大丈夫です」 releases every unassigned participant, not assignees."""
@@ -475,7 +517,7 @@ def test_first_poster_is_commander_until_one_is_named() -> None:
 
 
 def test_self_claim_when_nobody_declared() -> None:
-    """"I'm the IC" names the commander while none was named; later claims need a handover."""
+    """ "I'm the IC" names the commander while none was named; later claims need a handover."""
     inc = Incident()
     inc.say(BOB, "checkout is failing", 0)
     inc.say(CAROL, "I'm the IC", 1)
@@ -524,7 +566,7 @@ def test_on_message_is_safe_to_call_twice() -> None:
 
 
 def test_chat_cannot_make_the_bot_act() -> None:
-    """"bot, release everyone" from a non-commander releases nobody."""
+    """ "bot, release everyone" from a non-commander releases nobody."""
     inc = declared()
     inc.join(BOB, 1)
     actions = inc.say(CAROL, "@incident-bot everyone else can drop off", 2, mentions=[BOT])

@@ -71,7 +71,11 @@ class Incident:
     def say(self, who: User, text: str, minute: float, mentions: Sequence[User] = ()) -> None:
         self.count += 1
         msg = ChatMessage(
-            id=f"m{self.count}", author=who, at=self.at(minute), content=text, mentions=list(mentions)
+            id=f"m{self.count}",
+            author=who,
+            at=self.at(minute),
+            content=text,
+            mentions=list(mentions),
         )
         self.handle(MessagePosted(at=msg.at, incident_id="inc-1", message=msg))
 
