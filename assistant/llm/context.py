@@ -1,0 +1,109 @@
+"""The data blocks of a prompt, built from the incident state and the offline result.
+
+Everything taken from chat is *data*: ``as_data`` turns the characters that could close a
+delimiter (``<`` and ``>``) into look-alikes, makes mass mentions inert, and chat lines are
+flattened to one line each so a message cannot fake another message's line. Redaction is
+applied by the engine to the whole rendered prompt.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from assistant.core.model import (
+    Answer,
+    ChatMessage,
+    Fact,
+    IncidentState,
+    StatusUpdate,
+)
+from assistant.core.prompt_budget import truncate
+from assistant.core.safety import neutralize_mentions
+
+_ESCAPES = str.maketrans({"<": "‹", ">": "›"})
+MAX_MESSAGE_TOKENS = 160
+
+
+def as_data(text: str) -> str:
+    """``text`` made safe to place between delimiters: no tag characters, no mass mention."""
+    return neutralize_mentions(text.translate(_ESCAPES))
+
+
+def _hhmm(at: datetime) -> str:
+    return at.strftime("%H:%M")
+
+
+def chat_line(msg: ChatMessage) -> str:
+    """``[id] HH:MM name: text`` on one line, with the text cut to a modest size."""
+    text = " / ".join(part.strip() for part in msg.content.splitlines() if part.strip())
+    text = truncate(text, MAX_MESSAGE_TOKENS)
+    return as_data(f"[{msg.id}] {_hhmm(msg.at)} {msg.author.label}: {text}")
+
+
+def messages_since(state: IncidentState, previous: StatusUpdate | None) -> list[ChatMessage]:
+    """Live human messages posted after ``previous`` (all of them when there is none)."""
+    return [
+        m
+        for m in state.live_messages()
+        if not state.is_bot(m.author) and (previous is None or m.at > previous.at)
+    ]
+
+
+def _fact_line(fact: Fact) -> str:
+    return f"- ({fact.kind}, {fact.certainty}) {fact.text} [sources: {', '.join(fact.source_ids)}]"
+
+
+def state_block(state: IncidentState, *, max_facts: int = 12, max_roster: int = 12) -> str:
+    """Phase, title, commander, open assignments and the newest facts of the incident."""
+    lines = [f"phase: {state.phase.value}"]
+    if state.title:
+        lines.append(f"title: {state.title}")
+    if state.severity:
+        lines.append(f"severity: {state.severity}")
+    if state.commander is not None:
+        lines.append(f"commander: {state.commander.label}")
+    open_ = state.open_assignments()
+    if open_:
+        lines.append("roster:")
+        for a in open_[-max_roster:]:
+            purpose = f" (purpose: {a.purpose})" if a.purpose else ""
+            lines.append(f"- {a.user.label}: {a.task}{purpose}")
+    live = {m.id for m in state.live_messages()}
+    facts = [f for f in state.facts if all(s in live for s in f.source_ids)]
+    if facts and max_facts > 0:
+        lines.append("facts:")
+        lines.extend(_fact_line(f) for f in facts[-max_facts:])
+    return as_data("\n".join(lines))
+
+
+def update_block(update: StatusUpdate | None, *, with_sources: bool = True) -> str:
+    """An update as headline plus one line per claim (with its sources)."""
+    if update is None:
+        return "(none: this is the first update)"
+    lines = [update.headline]
+    for c in update.claims:
+        src = f" [sources: {', '.join(c.source_ids)}]" if with_sources else ""
+        lines.append(f"- ({c.section}, {c.certainty}) {c.text}{src}")
+    if update.next_update_at is not None:
+        lines.append(f"next update: {_hhmm(update.next_update_at)}")
+    return as_data("\n".join(lines))
+
+
+def answer_block(answer: Answer) -> str:
+    """The offline answer: its text, checklist and citations."""
+    lines = [answer.text]
+    for item in answer.checklist:
+        lines.append(f"- {item.question}: {item.answer}{' ' + item.detail if item.detail else ''}")
+    if answer.citations:
+        lines.append("citations: " + ", ".join(answer.citations))
+    return as_data("\n".join(lines))
+
+
+def confirmed_ids(state: IncidentState, updates: Iterable[StatusUpdate | None]) -> set[str]:
+    """Message ids that back a confirmed fact or a confirmed claim."""
+    ids = {s for f in state.facts if f.certainty == "confirmed" for s in f.source_ids}
+    for update in updates:
+        if update is not None:
+            ids.update(s for c in update.claims if c.certainty == "confirmed" for s in c.source_ids)
+    return ids

@@ -1,0 +1,277 @@
+"""``LLMEngine``: rewrites the offline engine's updates and answers through an LLM.
+
+The offline result is the answer; the LLM only offers better words for it. Phase,
+recommendation, checklist, citations and the sources of every claim come from the offline
+result and the input; the model's draft is checked against them (``drafts``) and anything
+that fails, or any fault of the server, gives back the offline result marked
+``engine="offline-fallback"``.
+
+A prompt is incremental and bounded: the previous update, the current state and the
+messages since the previous update, fitted into the token budget by dropping the oldest
+messages first.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from datetime import datetime
+
+from assistant.core.lang import detect_one
+from assistant.core.model import Answer, ChatMessage, Claim, IncidentState, Lang, StatusUpdate
+from assistant.core.phases import label as phase_label
+from assistant.core.prompt_budget import estimate_tokens, keep_newest, truncate
+from assistant.core.safety import Redactor
+from assistant.llm import context
+from assistant.llm.audit import AuditSink
+from assistant.llm.calls import Clock, Sleep, StructuredCaller, _utcnow
+from assistant.llm.drafts import AnswerDraft, UpdateDraft, check_answer, check_update
+from assistant.llm.port import LLMPort
+from assistant.llm.prompts import AnswerVars, Prompt, PromptLibrary, UpdateVars
+from assistant.llm.render import render_update
+from assistant.llm.settings import LLMSettings
+
+log = logging.getLogger(__name__)
+
+_LANG_NAMES: dict[str, str] = {"ja": "Japanese (日本語)", "en": "English"}
+_INTENTS = ("rollback", "status", "roster", "guidance", "other")
+# (facts kept in the state block, tokens of the previous update) tried in turn when over budget
+_SHRINK_STEPS: tuple[tuple[int, int], ...] = ((12, 600), (6, 300), (0, 120))
+
+
+class OverBudget(Exception):
+    """Even without any chat context the prompt does not fit the token budget."""
+
+
+def _example_update(label: str) -> str:
+    return (
+        '{"headline": "' + label + ' <one sentence: the gist>", "claims": [{"section": '
+        '"impact", "certainty": "confirmed", "text": "<one claim>", "source_ids": ["<id>"]}]}'
+    )
+
+
+def _example_answer(recommendation: str) -> str:
+    return '{"recommendation": "' + recommendation + '", "text": "<the answer>"}'
+
+
+class LLMEngine:
+    """Polishes updates and answers; always returns something postable."""
+
+    def __init__(
+        self,
+        port: LLMPort,
+        settings: LLMSettings,
+        *,
+        audit: AuditSink | None = None,
+        prompts: PromptLibrary | None = None,
+        render: Callable[[StatusUpdate], str] = render_update,
+        clock: Clock = time.monotonic,
+        sleep: Sleep = asyncio.sleep,
+        wall: Callable[[], datetime] = _utcnow,
+    ) -> None:
+        self.port = port
+        self.settings = settings
+        self.redactor = Redactor(settings.extra_redact_patterns)
+        self.prompts = prompts or PromptLibrary(settings.prompts_dir)
+        self.render = render
+        self.caller = StructuredCaller(
+            port, settings, self.prompts, audit=audit, clock=clock, sleep=sleep, wall=wall
+        )
+
+    # ------------------------------------------------------------------ updates
+    async def polish_update(
+        self,
+        state: IncidentState,
+        update: StatusUpdate,
+        *,
+        previous: StatusUpdate | None,
+        since: list[ChatMessage],
+    ) -> StatusUpdate:
+        fallback = update.model_copy(update={"engine": "offline-fallback"})
+        try:
+            label = phase_label(update.phase, update.lang, state.config.phase_labels)
+            shown = [m for m in since if not m.deleted and not state.is_bot(m.author)]
+            prompt, shown_ids = self._update_prompt(state, update, previous, shown, label)
+        except Exception as exc:
+            log.warning("incident %s: no LLM update (%s); offline text used", state.id, exc)
+            return fallback
+        live = {m.id for m in state.live_messages()}
+        deleted = {m.id for m in state.messages.values() if m.deleted}
+        offline_ids = {s for c in update.claims for s in c.source_ids} | set(update.source_ids)
+        prev_ids = {s for c in previous.claims for s in c.source_ids} if previous else set()
+        allowed = (offline_ids | shown_ids | (prev_ids & live)) - deleted
+        confirmed = context.confirmed_ids(state, [update, previous]) - deleted
+        required = [s for c in update.claims for s in c.source_ids if s not in deleted]
+        input_text = prompt.system + "\n" + prompt.user
+
+        def check(draft: UpdateDraft) -> None:
+            check_update(
+                draft,
+                label=label,
+                phase=update.phase.value,
+                overrides=state.config.phase_labels,
+                allowed_ids=allowed,
+                confirmed_ids=confirmed,
+                required_ids=required,
+                input_text=input_text,
+            )
+
+        draft = await self.caller.call(
+            prompt,
+            UpdateDraft,
+            check,
+            output_format=self.caller.output_format(UpdateDraft, _example_update(label)),
+            incident_id=state.id,
+        )
+        if draft is None:
+            return fallback
+        return self._apply_update(update, draft)
+
+    def _apply_update(self, update: StatusUpdate, draft: UpdateDraft) -> StatusUpdate:
+        clean = self.redactor.sanitize_output
+        claims = [
+            Claim(
+                section=c.section,
+                text=clean(" ".join(c.text.split())),
+                certainty=c.certainty,
+                source_ids=list(dict.fromkeys(c.source_ids)),
+            )
+            for c in draft.claims
+        ]
+        cited = [s for c in claims for s in c.source_ids]
+        polished = update.model_copy(
+            update={
+                "headline": clean(draft.headline.strip()),
+                "claims": claims,
+                "source_ids": list(dict.fromkeys([*update.source_ids, *cited])),
+                "engine": "llm",
+            }
+        )
+        return polished.model_copy(update={"text": clean(self.render(polished))})
+
+    def _update_prompt(
+        self,
+        state: IncidentState,
+        update: StatusUpdate,
+        previous: StatusUpdate | None,
+        shown: list[ChatMessage],
+        label: str,
+    ) -> tuple[Prompt, set[str]]:
+        """The update prompt within the token budget, and the ids of the messages it shows."""
+        redact = self.redactor.redact
+        lines = [redact(context.chat_line(m)) for m in shown]
+        budget = self.settings.token_budget
+        output_format = self.caller.output_format(UpdateDraft, _example_update(label))
+        draft_block = redact(context.update_block(update))
+        for max_facts, prev_tokens in _SHRINK_STEPS:
+            variables = UpdateVars(
+                lang=_LANG_NAMES[update.lang],
+                audience=update.audience,
+                phase_label=label,
+                state=redact(context.state_block(state, max_facts=max_facts)),
+                previous_update=truncate(redact(context.update_block(previous)), prev_tokens),
+                draft=draft_block,
+                chat="",
+                output_format=output_format,
+            )
+            fixed = _tokens(self.prompts.render("update", variables))
+            if fixed < budget:
+                break
+        else:
+            raise OverBudget(f"update prompt needs {fixed} tokens without chat; budget {budget}")
+        fitted = keep_newest(lines, budget - fixed - 16)
+        chat = "\n".join(fitted.kept)
+        if fitted.dropped:
+            chat = f"({fitted.dropped} older messages omitted)\n{chat}".rstrip()
+        elif not chat:
+            chat = "(no new messages)"
+        prompt = self.prompts.render("update", variables.model_copy(update={"chat": chat}))
+        kept = {m.id for m in shown[len(shown) - len(fitted.kept) :]} if fitted.kept else set()
+        return self._redacted(prompt), kept
+
+    # ------------------------------------------------------------------ answers
+    async def polish_answer(self, state: IncidentState, answer: Answer, *, question: str) -> Answer:
+        fallback = answer.model_copy(update={"engine": "offline-fallback"})
+        try:
+            lang: Lang = detect_one(answer.text) if answer.text.strip() else state.lang
+            label = phase_label(state.phase, lang, state.config.phase_labels)
+            recommendation = answer.recommendation or "none"
+            prompt = self._answer_prompt(state, answer, question, lang, label, recommendation)
+        except Exception as exc:
+            log.warning("incident %s: no LLM answer (%s); offline text used", state.id, exc)
+            return fallback
+        input_text = prompt.system + "\n" + prompt.user
+
+        def check(draft: AnswerDraft) -> None:
+            check_answer(
+                draft,
+                recommendation=answer.recommendation,
+                label=label,
+                phase=state.phase.value,
+                overrides=state.config.phase_labels,
+                offline_text=answer.text,
+                input_text=input_text,
+            )
+
+        draft = await self.caller.call(
+            prompt,
+            AnswerDraft,
+            check,
+            output_format=self.caller.output_format(AnswerDraft, _example_answer(recommendation)),
+            incident_id=state.id,
+        )
+        if draft is None:
+            return fallback
+        text = self.redactor.sanitize_output(draft.text.strip())
+        return answer.model_copy(update={"text": text, "engine": "llm"})
+
+    def _answer_prompt(
+        self,
+        state: IncidentState,
+        answer: Answer,
+        question: str,
+        lang: Lang,
+        label: str,
+        recommendation: str,
+    ) -> Prompt:
+        redact = self.redactor.redact
+        name = f"answer_{answer.intent if answer.intent in _INTENTS else 'other'}"
+        budget = self.settings.token_budget
+        draft = redact(context.answer_block(answer))
+        q = redact(context.as_data(question))
+        output_format = self.caller.output_format(AnswerDraft, _example_answer(recommendation))
+        for max_facts, q_tokens in _SHRINK_STEPS:
+            variables = AnswerVars(
+                lang=_LANG_NAMES[lang],
+                phase_label=label,
+                question=truncate(q, q_tokens),
+                state=redact(context.state_block(state, max_facts=max_facts)),
+                draft=draft,
+                recommendation=recommendation,
+                output_format=output_format,
+            )
+            prompt = self.prompts.render(name, variables)
+            if _tokens(prompt) <= budget:
+                return self._redacted(prompt)
+        raise OverBudget(f"{name} prompt needs {_tokens(prompt)} tokens; budget {budget}")
+
+    def _redacted(self, prompt: Prompt) -> Prompt:
+        redact = self.redactor.redact
+        return prompt.model_copy(
+            update={"system": redact(prompt.system), "user": redact(prompt.user)}
+        )
+
+
+def _tokens(prompt: Prompt) -> int:
+    return estimate_tokens(prompt.system) + estimate_tokens(prompt.user)
+
+
+def build_llm_engine(settings: LLMSettings, *, audit: AuditSink | None) -> LLMEngine | None:
+    """The engine on the OpenAI-compatible adapter, or ``None`` when no LLM is configured."""
+    if not settings.configured:
+        return None
+    from assistant.llm.openai_adapter import OpenAIPort
+
+    return LLMEngine(OpenAIPort.from_settings(settings), settings, audit=audit)
