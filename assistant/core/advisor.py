@@ -21,7 +21,7 @@ from assistant.core.advisor_render import (
     inert,
     render,
 )
-from assistant.core.advisor_rules import Assessment, Rule, assess, decide
+from assistant.core.advisor_rules import Assessment, Rule, assess, change_facts, decide
 from assistant.core.lang import detect_one
 from assistant.core.model import (
     Answer,
@@ -137,7 +137,7 @@ def build_checklist(
         parts = [_quote(main.snippet, lang)] if answer != "unknown" else []
         if key == "recent_change" and answer == "yes":
             if not sources:  # from the extracted facts
-                sources = [s for f in state.facts if f.kind == "change" for s in f.source_ids]
+                sources = [s for f in change_facts(state.facts) for s in f.source_ids]
             parts.append(
                 NOTES["after_change" if a.after_change == "yes" else "timing_unknown"][lang]
             )

@@ -193,7 +193,7 @@ def _cues() -> list[Cue]:
             r"\bno down[- ]?migrations?\b",
             r"\bdown[- ]?migration (is )?(missing|absent)\b",
             r"\bone[- ]way (migration|change)",
-            r"\bdrop(ped|s)? (a |the |an? \w+ |\w+ )?(column|table)\b",
+            r"\bdrop(ped|s)? (the |an? )?([\w`'\"]+ )?(column|table)\b",
             r"\b(data|rows) (were|was|got|is|are) (deleted|dropped|rewritten|overwritten)",
             r"\bnot (backwards?[- ]compatible|reversible)",
             r"不可逆",
@@ -448,6 +448,9 @@ _JA_NEGATION = re.compile(
     r"|含まれていません|含まれておらず|入っていない|入っていません|入ってない|行っていない"
     r"|行っていません|されていない|されていません|されてない|ゼロ)"
 )
+_JA_CLAUSE_END = re.compile(r"[。、,，\n]")
+_JA_NEGATIVE_ENDING = re.compile(r"(ない|無い|なし|無し|ません|ず|なかった|ませんでした)\s*$")
+_JA_OTHER_TOPIC = re.compile(r"問題|関係|影響|原因|確認|エラー")
 _JA_CHARS = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 
 
@@ -475,7 +478,16 @@ def _negated(sentence: str, match: re.Match[str]) -> bool:
     window = " ".join(clause.split()[-4:])
     if _EN_NEGATORS.search(window):
         return True
-    return _JA_NEGATION.match(sentence[match.end() :]) is not None
+    after = sentence[match.end() :]
+    if _JA_NEGATION.match(after):
+        return True
+    # 「リリースも設定変更も3週間していません」: topic particle, then a negative clause ending
+    clause = _JA_CLAUSE_END.split(after, maxsplit=1)[0]
+    return (
+        clause[:1] in ("は", "も")
+        and _JA_NEGATIVE_ENDING.search(clause) is not None
+        and _JA_OTHER_TOPIC.search(clause) is None
+    )
 
 
 # ------------------------------------------------------------------ scan
@@ -526,6 +538,11 @@ def _find(sentence: str) -> dict[Signal, Literal["yes", "no"]]:
     if found.get("causal") == "yes":
         found.setdefault("change", "yes")
     return found
+
+
+def is_plain_statement(text: str, signal: Signal) -> bool:
+    """True when ``text`` has a sentence that is not a question and does not deny ``signal``."""
+    return any(not is_question(s) and _find(s).get(signal) != "no" for s in sentences(text))
 
 
 def scan(messages: Iterable[ChatMessage]) -> dict[Signal, Evidence]:

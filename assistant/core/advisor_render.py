@@ -83,6 +83,10 @@ RULE_ASKS: dict[str, dict[Lang, str]] = {
         "en": "What do metrics, traces and logs show?",
         "ja": "メトリクス・トレース・ログには何が出ていますか？",
     },
+    "migration_unclear": {
+        "en": "Can the migration be reversed (down migration tested, old code reads new data)?",
+        "ja": "マイグレーションは元に戻せますか（ダウンマイグレーションの確認、旧コードで新データを読めるか）？",
+    },
     "release_ruled_out": {
         "en": "What else changed (config, dependencies, traffic, the provider)?",
         "ja": "リリース以外に変わったもの（設定、依存先、トラフィック、クラウド側）は？",

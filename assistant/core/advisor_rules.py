@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from assistant.core.advisor_cues import Evidence, Signal, Tri
+from assistant.core.advisor_cues import Evidence, Signal, Tri, is_plain_statement
 from assistant.core.model import Fact, Recommendation
 
 
@@ -143,10 +143,21 @@ def decide(a: Assessment) -> Rule:
     raise AssertionError("the last rule has no conditions")  # pragma: no cover
 
 
+def change_facts(facts: list[Fact]) -> list[Fact]:
+    """Extracted "change" facts that state a change (not a question, not a denial)."""
+    return [
+        f
+        for f in facts
+        if f.kind == "change"
+        and f.certainty == "confirmed"
+        and is_plain_statement(f.text, "change")
+    ]
+
+
 def assess(evidence: Mapping[Signal, Evidence], facts: list[Fact] | None = None) -> Assessment:
     """Checklist answers from the cue scan; extracted facts fill a gap about a change."""
     recent = evidence["change"].value
-    if recent == "unknown" and facts and any(f.kind == "change" for f in facts):
+    if recent == "unknown" and change_facts(facts or []):
         recent = "yes"
     return Assessment(
         recent_change=recent,

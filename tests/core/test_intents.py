@@ -1,0 +1,88 @@
+"""Intent classification of questions to the bot, in Japanese and English."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.core.intents import classify
+
+CASES = {
+    "rollback": [
+        "@incident-assistant should we roll back?",
+        "revert?",
+        "rollback or fix forward?",
+        "Should I revert the deploy?",
+        "is it safe to roll back?",
+        "roll back now?",
+        "worth rolling back?",
+        "should we redeploy?",
+        "Do we need to roll back?",
+        "@incident-assistant status: should we roll back?",
+        "ロールバックすべき？",
+        "切り戻す？",
+        "戻した方がいい？",
+        "ロールバックしますか",
+        "切り戻しすべきですか？",
+        "再デプロイすべき？",
+        "v2.3.1 revert した方がいい？",
+        "現状を踏まえて、ロールバックすべき？",
+    ],
+    "roster": [
+        "who is doing what?",
+        "who's on it?",
+        "who is the commander?",
+        "roster please",
+        "what is everyone working on?",
+        "誰が何してる？",
+        "担当は？",
+        "誰が対応中？",
+    ],
+    "status": [
+        "status?",
+        "what's the current state?",
+        "where are we?",
+        "any update for customers?",
+        "any news?",
+        "what's the impact?",
+        "summary please",
+        "今どういう状況？",
+        "現状は？",
+        "進捗どう？",
+        "お客様向けの報告ある？",
+    ],
+    "guidance": [
+        "how do I declare an incident?",
+        "what does the commander do?",
+        "how should I write a status update?",
+        "What is a postmortem?",
+        "how to run a retro",
+        "tips for a new commander?",
+        "when should a redeploy be used?",
+        "指揮官は何をすればいい？",
+        "初めて指揮をします。まず何を？",
+        "ポストモーテムの書き方は？",
+        "ステータス更新の書き方を教えて",
+        "ロールバックの判断方法は？",
+    ],
+    "other": ["thanks!", "hello", "ok", "ありがとう", "了解です"],
+}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), [(t, intent) for intent, texts in CASES.items() for t in texts]
+)
+def test_classify(text: str, expected: str) -> None:
+    """Each phrasing maps to its intent; mixed questions pick the most specific one."""
+    assert classify(text) == expected
+
+
+@pytest.mark.parametrize("text", ["@status-bot thanks", "<@123456> ok", "@roster-bot hi"])
+def test_mentions_do_not_decide_the_intent(text: str) -> None:
+    """A bot or user name containing a keyword does not change the intent."""
+    assert classify(text) == "other"
+
+
+def test_a_how_to_about_status_updates_is_guidance_not_status() -> None:
+    """ "How do I write a status update?" asks for teaching, not for the current status."""
+    assert classify("how do I write a good status update?") == "guidance"
+    assert classify("状況共有の書き方を教えて") == "guidance"
