@@ -84,6 +84,11 @@ _HEDGE = _re(
     r"|guess|think|not sure|unclear|unconfirmed)\b"
     r"|かも|可能性|怪し|っぽい|疑い|疑わし|だろう|と思う|気がする|推測|未確定"
 )
+# moving infrastructure ("migration to the new node pool") is a change, not a data migration
+_INFRA_MOVE = _re(
+    r"migrat\w* (to|from|off|onto) (the |a |our )?(new |old )?(node|cluster|region|pool|host"
+    r"|server|registry|provider|cloud|kubernetes|k8s|machine|instance|zone|data ?center)"
+)
 _CHECKING = _re(r"か(を)?(確認|どうか|見て|調べ)|\bcheck(ing)? (if|whether)\b")
 
 
@@ -123,6 +128,10 @@ def _cues() -> list[Cue]:
             r"\b(merged|pushed) (v\d|version|a|the|new|our|my|pr)\b",
             r"\bconfig(uration)? (change|push|update)\b",
             r"\bchanged the config",
+            r"\bmerged\b|\buploaded\b|\bcut ?over\b|\bswitched (over )?to\b",
+            r"\bupgrade (of|to) (the |our )?[\w.-]+|\b[\w.-]+ (module |chart |version )?upgrade\b",
+            r"\b(were|was|got) updated to\b",
+            r"\bapplied (the |a |our )?(change|config|patch|terraform|manifest|migration)",
             r"(?<!再)(リリース|デプロイ|ロールアウト|アップグレード|バージョンアップ|設定変更|マージ)",
         ],
         when_negated="no",
@@ -241,6 +250,7 @@ def _cues() -> list[Cue]:
             r"(マイグレーション|スキーマ変更|ALTER TABLE|カラム追加|カラム削除|データ移行|バックフィル)",
         ],
         when_negated="no",
+        unless=_INFRA_MOVE,
     )
 
     # --- is the rollback procedure ready? ------------------------------------------
