@@ -17,7 +17,8 @@ _RAW_MENTION = re.compile(r"<@[!&]?\d+>|<#\d+>")
 _HONORIFIC = r"(?:\s?(?:さん|くん|様|氏))?[、,:：]?"
 _AT_TOKEN = re.compile(r"(?<![\w.])@[\w.\-]+" + _HONORIFIC)
 _URL = re.compile(r"https?://([^\s/>)]+)(/[^\s>)]*)?")
-_MARKDOWN = re.compile(r"\*\*|__|~~|\|\||(?<!\w)[*_](?=\w)|(?<=\w)[*_](?!\w)|`")
+_MARKDOWN = re.compile(r"\*+|__|~~|\|\||(?<!\w)_(?=\w)|(?<=\w)_(?!\w)|`")
+_EMPTY_PARENS = re.compile(r"[(（]\s*[)）]")
 _BULLET = re.compile(r"^\s*(?:[-*•・]|#{1,6}|\d+[.)])\s+", re.M)
 _SPACES = re.compile(r"[ \t\u3000]+")
 # Split after Japanese/English sentence ends, and after ". " (not inside v1.2.3).
@@ -65,7 +66,7 @@ def clean(msg: ChatMessage) -> str:
     text = _URL.sub(_trim_url, text)
     text = _BULLET.sub("", text)
     text = _MARKDOWN.sub("", text)
-    return text
+    return _EMPTY_PARENS.sub("", text)
 
 
 def sentences(text: str) -> list[str]:

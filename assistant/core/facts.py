@@ -21,6 +21,12 @@ _MIN_CHARS = 4
 _LEADING_LABEL = re.compile(r"^\s*(?:[【\[［][^】\]］]{1,20}[】\]］]\s*)+")
 _SUGGESTION = re.compile(r"\blet's\b|しましょう|しよう", re.I)
 _HAPPENED_ONLY: frozenset[FactKind] = frozenset({"action", "recovery", "decision"})
+# "since the deploy, X throws 5xx" reports a symptom; the change is only its time reference
+_SINCE_CHANGE = re.compile(
+    r"\b(?:since|after|following)\b.{0,20}?\b(?:deploy|release|rollout|migration|upgrade)"
+    r"|(?:デプロイ|リリース|マージ|マイグレーション|アップデート|変更)(?:の)?(?:後|以降|直後|から)",
+    re.I,
+)
 
 
 def _is_commander(state: IncidentState, msg: ChatMessage) -> bool:
@@ -29,7 +35,12 @@ def _is_commander(state: IncidentState, msg: ChatMessage) -> bool:
 
 def _pick_kind(state: IncidentState, msg: ChatMessage, sentence: str) -> FactKind | None:
     question = fact_text.is_question(sentence)
-    for kind in fact_kinds.kinds_of(sentence):
+    kinds = fact_kinds.kinds_of(sentence)
+    if "change" in kinds and _SINCE_CHANGE.search(sentence):
+        later = [k for k in kinds if k in ("impact", "symptom")]
+        if later:
+            kinds = [*later, *kinds]
+    for kind in kinds:
         if kind in _HAPPENED_ONLY:
             if question or fact_text.is_negated(sentence) or fact_text.is_request(sentence):
                 continue

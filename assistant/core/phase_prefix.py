@@ -55,7 +55,10 @@ _STATUS_VALUE = re.compile(r"[A-Za-z][A-Za-z ]{1,30}?(?=$|[\s.,:;!\-–—)]|\*)
 
 
 def _strip_decor(text: str) -> str:
-    """Drop leading markdown, bullets, emoji and :shortcodes: before a prefix."""
+    """Drop leading markdown, bullets, emoji and :shortcodes: before a prefix.
+
+    A quote (``>``) is kept: quoting someone's status post does not state the phase.
+    """
     i = 0
     while i < len(text):
         m = _SHORTCODE.match(text, i)
@@ -63,7 +66,7 @@ def _strip_decor(text: str) -> str:
             i = m.end()
             continue
         ch = text[i]
-        if ch in " \t\u3000*_~>#|-`•・" or unicodedata.category(ch) in ("So", "Sk", "Cf", "Mn"):
+        if ch in " \t\u3000*_~#|-`•・" or unicodedata.category(ch) in ("So", "Sk", "Cf", "Mn"):
             i += 1
             continue
         break

@@ -1,0 +1,152 @@
+"""Fact extraction: kinds, certainty, cleaned text and sources, in Japanese and English."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from assistant.core import facts
+from assistant.core.model import ChatMessage, Fact, IncidentState, User
+
+T = datetime(2026, 3, 1, 5, 0, tzinfo=UTC)
+BOSS = User(id="u0", name="boss")
+ALICE = User(id="u1", name="alice")
+BOB = User(id="u2", name="bob", display_name="Bobby")
+
+
+def extract(text: str, who: User = ALICE, mentions: list[User] | None = None) -> list[Fact]:
+    state = IncidentState(id="c1", commander=BOSS)
+    msg = ChatMessage(id="m7", author=who, at=T, content=text, mentions=mentions or [])
+    return facts.extract(state, msg)
+
+
+def one(text: str, who: User = ALICE) -> Fact:
+    found = extract(text, who)
+    assert len(found) == 1, found
+    return found[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Users can't log in since 13:40, about 30% of requests fail", "impact"),
+        ("ユーザーがログインできない状態です", "impact"),
+        ("5xx spiking on api-gateway", "symptom"),
+        ("APIで500エラーが多発しています", "symptom"),
+        ("The root cause is a typo in the config key", "cause"),
+        ("原因はDBのコネクション枯渇と判明しました", "cause"),
+        ("We deployed v2.3.1 at 13:35", "change"),
+        ("13:35にv2.3.1をデプロイしました", "change"),
+        ("Rolling back to v2.3.0 now", "action"),
+        ("ロールバック開始します", "action"),
+        ("error rate back to normal", "recovery"),
+        ("メトリクスが平常値に戻りました", "recovery"),
+        ("We decided to roll back", "decision"),
+        ("ロールバックすることにします", "decision"),
+        ("Need approval from the director before we replay the events", "escalation"),
+        ("部長の判断を仰ぐ必要があります", "escalation"),
+        ("事業責任者の承認待ちです", "escalation"),
+        ("Status page updated, notifying customers", "user_comms"),
+        ("ステータスページを更新しました", "user_comms"),
+    ],
+)
+def test_kinds(text: str, kind: str) -> None:
+    """Each kind of fact is recognised in both languages."""
+    fact = one(text, who=BOSS if kind == "decision" else ALICE)
+    assert fact.kind == kind
+    assert fact.source_ids == ["m7"] and fact.at == T
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I think the cause is the new cache config",
+        "maybe the cache is the root cause",
+        "the deploy might be the cause",
+        "Is the DB the cause?",
+        "原因はキャッシュかも",
+        "キャッシュ設定が原因の可能性があります",
+        "DBが原因っぽい",
+        "設定変更が原因の疑いがあります",
+    ],
+)
+def test_hedges_make_a_fact_suspected(text: str) -> None:
+    """Hedges ("maybe", "I think", "かも", "可能性", "っぽい", "疑い", "?") mark it suspected."""
+    assert one(text).certainty == "suspected"
+
+
+def test_plain_statements_are_confirmed() -> None:
+    """Without a hedge the writer states a fact: confirmed."""
+    assert one("原因は設定ミスと判明しました").certainty == "confirmed"
+    assert one("The root cause is a typo in the config key").certainty == "confirmed"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "should we roll back?",
+        "if we roll back we lose data",
+        "ロールバックすべき？",
+        "ロールバックしたら直るかも",
+        "not recovered yet",
+        "まだ復旧していない",
+        "please roll back the release",
+        "ロールバックをお願いします",
+    ],
+)
+def test_things_that_did_not_happen_are_not_actions_or_recoveries(text: str) -> None:
+    """Questions, plans, negations and requests never become action/recovery facts."""
+    assert all(f.kind not in ("action", "recovery", "decision") for f in extract(text))
+
+
+def test_suggestions_are_decisions_only_from_the_commander() -> None:
+    """ "let's roll back" / 「ロールバックしましょう」 decides only when the commander says it."""
+    for text in ("let's roll back", "ロールバックしましょう"):
+        assert not [f for f in extract(text, ALICE) if f.kind == "decision"]
+        decided = extract(text, BOSS)
+        assert [f.kind for f in decided] == ["decision"]
+        assert decided[0].by == BOSS.id
+
+
+def test_text_is_a_short_cleaned_clause() -> None:
+    """Mentions are stripped, links trimmed, code dropped, and the clause kept short."""
+    url = "https://grafana.example.com/d/abcdef/" + "x" * 80
+    found = extract(
+        f"@Bobby 5xx spiking since 13:40, see {url}\n```\nERROR not resolved\n```",
+        mentions=[BOB],
+    )
+    assert len(found) == 1
+    text = found[0].text
+    assert "@" not in text and "Bobby" not in text
+    assert text.startswith("5xx spiking since 13:40")
+    assert "grafana.example.com/d/" in text and "x" * 50 not in text
+    assert "ERROR" not in text
+    long = one("Users can't log in " + "and the checkout page is broken " * 10)
+    assert len(long.text) <= 120 and long.text.endswith("…")
+
+
+def test_japanese_mention_with_honorific_is_stripped() -> None:
+    """「@alice さん、…」 loses the mention and the honorific."""
+    found = extract("@alice さん、APIで500エラーが出ています", who=BOSS, mentions=[ALICE])
+    assert found[0].text == "APIで500エラーが出ています"
+
+
+def test_leading_status_label_is_not_part_of_the_fact() -> None:
+    """A human status post's prefix is dropped from the clause."""
+    assert one("【対応中】ロールバックを開始しました").text == "ロールバックを開始しました"
+
+
+def test_bot_messages_and_chatter_give_no_facts() -> None:
+    """The bot's posts and small talk are not facts."""
+    bot = User(id="b0", name="helper", is_bot=True)
+    assert extract("[Resolved] We declared recovery", who=bot) == []
+    assert extract("ok") == []
+    assert extract("ありがとうございます") == []
+
+
+def test_several_sentences_give_several_facts_with_the_same_source() -> None:
+    """Each sentence is classified on its own; all cite the message."""
+    found = extract("APIで500エラーが多発しています。原因は設定ミスと判明しました。")
+    assert [f.kind for f in found] == ["symptom", "cause"]
+    assert all(f.source_ids == ["m7"] and f.by == ALICE.id for f in found)

@@ -1,0 +1,176 @@
+"""Phase inference from single messages: cues, guards and certainty (phases.detect)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from assistant.core import phases
+from assistant.core.model import (
+    ChatMessage,
+    IncidentConfig,
+    IncidentState,
+    Phase,
+    PhaseProposal,
+    User,
+)
+
+T = datetime(2026, 3, 1, 5, 0, tzinfo=UTC)
+BOSS = User(id="u0", name="boss")
+ALICE = User(id="u1", name="alice")
+P = Phase
+
+
+def detect(
+    text: str, phase: Phase = P.INVESTIGATING, who: User = ALICE, lang: str = "en"
+) -> phases.PhaseSignal | None:
+    state = IncidentState(
+        id="c1",
+        phase=phase,
+        commander=BOSS,
+        config=IncidentConfig(lang=lang, bot_name="helper"),  # type: ignore[arg-type]
+    )
+    return phases.detect(state, ChatMessage(id="m1", author=who, at=T, content=text))
+
+
+@pytest.mark.parametrize(
+    ("current", "text", "expected"),
+    [
+        (P.INVESTIGATING, "The root cause is a bad config push", P.IDENTIFIED),
+        (P.INVESTIGATING, "Found the culprit: the new index migration", P.IDENTIFIED),
+        (P.INVESTIGATING, "原因はDBのコネクション枯渇と判明しました", P.IDENTIFIED),
+        (P.INVESTIGATING, "原因特定しました", P.IDENTIFIED),
+        (P.INVESTIGATING, "rolling back now", P.MITIGATING),
+        (P.IDENTIFIED, "Rollback started", P.MITIGATING),
+        (P.IDENTIFIED, "revert deployed", P.MITIGATING),
+        (P.IDENTIFIED, "hotfix deploying", P.MITIGATING),
+        (P.IDENTIFIED, "disabled the checkout flag", P.MITIGATING),
+        (P.INVESTIGATING, "I'll roll back now", P.MITIGATING),
+        (P.IDENTIFIED, "ロールバック開始します", P.MITIGATING),
+        (P.IDENTIFIED, "切り戻し中です", P.MITIGATING),
+        (P.IDENTIFIED, "フラグをオフにしました", P.MITIGATING),
+        (P.MITIGATING, "error rate back to normal", P.MONITORING),
+        (P.MITIGATING, "Latency is back to baseline", P.MONITORING),
+        (P.MITIGATING, "recovered", P.MONITORING),
+        (P.MITIGATING, "メトリクスが平常値に戻った", P.MONITORING),
+        (P.MITIGATING, "エラーが出なくなりました", P.MONITORING),
+        (P.MONITORING, "resolved", P.RESOLVED),
+        (P.MONITORING, "復旧完了です", P.RESOLVED),
+        (P.MONITORING, "errors are back", P.INVESTIGATING),
+        (P.RESOLVED, "It's happening again", P.INVESTIGATING),
+        (P.MITIGATING, "rollback didn't help", P.INVESTIGATING),
+        (P.MONITORING, "再発しました", P.INVESTIGATING),
+        (P.MONITORING, "また5xxが出ています", P.INVESTIGATING),
+        (P.MITIGATING, "ロールバックしても改善しない", P.INVESTIGATING),
+        # the furthest phase stated wins; a regression outweighs progress
+        (P.INVESTIGATING, "Root cause is the cache. Rolling back now.", P.MITIGATING),
+        (P.MONITORING, "recovered for a while, but errors are back", P.INVESTIGATING),
+    ],
+)
+def test_cues_infer_the_phase(current: Phase, text: str, expected: Phase) -> None:
+    """Cause found, fix started, metrics back, recovery declared and regressions are read."""
+    signal = detect(text, current)
+    assert signal is not None
+    assert signal.phase is expected
+    assert signal.how == "inferred"
+    assert signal.source_ids == ["m1"]
+
+
+@pytest.mark.parametrize(
+    ("current", "text"),
+    [
+        (P.MONITORING, "is it resolved?"),
+        (P.MONITORING, "Is it resolved"),
+        (P.MONITORING, "not resolved yet"),
+        (P.MONITORING, "まだ復旧していない"),
+        (P.MONITORING, "復旧しましたか？"),
+        (P.INVESTIGATING, "ロールバックすべき？"),
+        (P.INVESTIGATING, "should we roll back?"),
+        (P.INVESTIGATING, "if we roll back, we lose the migration"),
+        (P.INVESTIGATING, "ロールバックしたら直るかも"),
+        (P.INVESTIGATING, "let's roll back"),
+        (P.INVESTIGATING, "ロールバックしましょう"),
+        (P.INVESTIGATING, "I will roll back after lunch"),
+        (P.INVESTIGATING, "rollback is ready when you are"),
+        (P.INVESTIGATING, "maybe the root cause is the cache"),
+        (P.INVESTIGATING, "原因はキャッシュかも"),
+        (P.INVESTIGATING, "原因は不明です"),
+        (P.INVESTIGATING, "root cause is still unknown"),
+        (P.INVESTIGATING, "what's the root cause?"),
+        (P.MONITORING, "bot, declare resolved"),
+        (P.MONITORING, "helper, declare resolved"),
+        (P.MONITORING, "ボット、復旧完了にして"),
+        (P.MONITORING, "declare resolved"),
+        (P.MONITORING, "復旧完了にしてください"),
+        (P.MONITORING, "errors are back to normal"),
+        (P.MITIGATING, "エラーがまだ出ています"),
+        (P.INVESTIGATING, "we are monitoring the situation"),
+        (P.INVESTIGATING, "```\nrollback started\n```"),
+        (P.INVESTIGATING, "> rolling back now\nthat was yesterday's log"),
+    ],
+)
+def test_questions_negations_plans_and_instructions_do_not_fire(current: Phase, text: str) -> None:
+    """Questions, negations, hypotheticals, guesses, quotes and orders to the bot are no cue."""
+    assert detect(text, current) is None
+
+
+@pytest.mark.parametrize(
+    ("current", "text"),
+    [
+        (P.MONITORING, "rolling back now"),  # a later step re-mentioned: not backwards
+        (P.MITIGATING, "The root cause is the cache"),
+        (P.IDENTIFIED, "errors are back"),  # errors never left: nothing to go back from
+        (P.RESOLVED, "error rate back to normal"),
+    ],
+)
+def test_inference_only_moves_forward_except_regressions(current: Phase, text: str) -> None:
+    """An inferred cue for an earlier phase is ignored; only "errors are back" goes back."""
+    assert detect(text, current) is None
+
+
+def test_commander_declaration_is_certain() -> None:
+    """An explicit declaration by the commander is certain (ja and en)."""
+    for text in ("復旧完了とします", "resolved, closing the incident", "経過観察とします"):
+        current = P.MITIGATING
+        signal = detect(text, current, who=BOSS)
+        assert signal is not None and signal.certain, text
+
+
+def test_same_words_from_others_are_only_a_proposal() -> None:
+    """Someone else saying the same thing, or the commander observing, is not certain."""
+    signal = detect("復旧完了とします", P.MONITORING, who=ALICE)
+    assert signal is not None and signal.phase is P.RESOLVED and not signal.certain
+    observed = detect("error rate back to normal", P.MITIGATING, who=BOSS)
+    assert observed is not None and not observed.certain
+
+
+def test_prefix_is_certain_and_may_go_back() -> None:
+    """A phase prefix is certain, from anyone, forwards or backwards."""
+    signal = detect("【調査中】再調査します", P.MONITORING)
+    assert signal is not None
+    assert (signal.phase, signal.certain, signal.how) == (P.INVESTIGATING, True, "prefix")
+
+
+def test_bot_messages_are_never_read() -> None:
+    """The bot's own posts (which start with a prefix) never move the phase."""
+    bot = User(id="b0", name="helper", is_bot=True)
+    assert detect("[Resolved] We declared recovery", P.MONITORING, who=bot) is None
+
+
+def test_pending_proposal_is_not_repeated() -> None:
+    """While a proposal for a phase waits, the same cue does not propose it again."""
+    state = IncidentState(id="c1", phase=P.MITIGATING, commander=BOSS)
+    state.proposal = PhaseProposal(id="p1", at=T, phase=P.MONITORING, reason="r", source_ids=["m0"])
+    msg = ChatMessage(id="m1", author=ALICE, at=T, content="error rate back to normal")
+    assert phases.detect(state, msg) is None
+
+
+def test_reason_names_the_source_in_the_incident_language() -> None:
+    """The reason quotes the message, names its author and its id, in ja or en."""
+    ja = detect("ロールバック開始します", P.IDENTIFIED, lang="ja")
+    en = detect("rolling back now", P.IDENTIFIED, lang="en")
+    assert ja is not None and "alice" in ja.reason and "#m1" in ja.reason
+    assert "ロールバック開始します" in ja.reason and "判断" in ja.reason
+    assert en is not None and "alice" in en.reason and "#m1" in en.reason
+    assert "rollback or fix has started" in en.reason
