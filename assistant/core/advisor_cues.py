@@ -509,15 +509,15 @@ class Evidence:
 
     value: Tri = "unknown"
     source_ids: list[str] = field(default_factory=list)
-    snippet: str = ""
+    snippet: str = ""  # the first sentence that gave the current value
 
     def record(self, value: Literal["yes", "no"], message_id: str, snippet: str) -> None:
         if value != self.value:
             self.value = value
             self.source_ids = []
+            self.snippet = snippet
         if message_id not in self.source_ids:
             self.source_ids.append(message_id)
-        self.snippet = snippet
 
 
 def _find(sentence: str) -> dict[Signal, Literal["yes", "no"]]:

@@ -4,8 +4,8 @@
 Layout, top to bottom: the recommendation in one line with its reason; the checklist
 (one line per item: mark, question, answer, detail, sources); the questions to ask the
 channel; similar past incidents by id with what their rollback did; the reminder that the
-commander decides. Marks: ✅ yes, ❌ no, ❓ unknown; ⚠️ flags an answer that argues
-against a blind rollback.
+commander decides. Marks: ✅ yes, ❌ no, ❓ unknown, and ⚠️ instead of ✅/❌ for an answer
+that argues against a blind rollback (a migration rides along, the previous version is broken…).
 """
 
 from __future__ import annotations
@@ -210,7 +210,7 @@ NOTES: dict[str, dict[Lang, str]] = {
         "ja": "変更と症状の時刻関係は未確認",
     },
     "suspected": {"en": "suspected, not proven", "ja": "疑いのみ、未確定"},
-    "irreversible": {"en": "⚠️ irreversible", "ja": "⚠️ 元に戻せない"},
+    "irreversible": {"en": "irreversible", "ja": "元に戻せない"},
     "reversible": {"en": "reversible / compatible", "ja": "可逆・互換あり"},
 }
 
@@ -275,9 +275,7 @@ def outcome(hit: KnowledgeHit, lang: Lang) -> str:
 
 
 def checklist_line(item: ChecklistItem, lang: Lang) -> str:
-    mark = MARKS[item.answer]
-    if (item.key, item.answer) in _RISKS:
-        mark += "⚠️"
+    mark = "⚠️" if (item.key, item.answer) in _RISKS else MARKS[item.answer]
     line = f"{mark} {item.question} {w(item.answer, lang)}"
     if item.detail:
         line += f" — {item.detail}"
