@@ -19,6 +19,10 @@ _PHRASES: dict[str, tuple[str, str]] = {
         "コマンドの処理中にエラーが起きました。記録したので、もう一度お試しください。",
         "Something went wrong with that command. It has been logged; please try again.",
     ),
+    "dc_cannot_open": (
+        "ここではインシデント用のスレッドを作れません。テキストチャンネルで実行するか、親チャンネルを設定してください。",
+        "Cannot open an incident thread here: run it in a text channel or set a parent channel.",
+    ),
     "dc_declared": ("インシデントを開始しました: {channel}", "Incident opened: {channel}"),
     "dc_assigned": ("📌 担当: {user} — {task}", "📌 Assigned: {user} — {task}"),
     "dc_assigned_purpose": (

@@ -13,7 +13,9 @@ import warnings
 from pathlib import Path
 
 with warnings.catch_warnings():
-    warnings.filterwarnings("ignore", message="'audioop' is deprecated", category=DeprecationWarning)
+    warnings.filterwarnings(
+        "ignore", message="'audioop' is deprecated", category=DeprecationWarning
+    )
     import discord  # noqa: F401
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))

@@ -312,7 +312,9 @@ class FakeService:
         self.drafts.append((incident_id, update))
         return self.store(incident_id, self.draft_script)
 
-    async def answer_outside(self, question: str, message_id: str, at: datetime, lang: Lang) -> Answer:
+    async def answer_outside(
+        self, question: str, message_id: str, at: datetime, lang: Lang
+    ) -> Answer:
         self.outside.append((question, message_id, lang))
         text = "指揮官の役割は…" if lang == "ja" else "A commander decides and delegates."
         return Answer(at=at, in_reply_to=message_id, intent="guidance", text=text)

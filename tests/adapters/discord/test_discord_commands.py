@@ -8,6 +8,17 @@ from typing import Any
 
 import discord
 from discord import app_commands
+from discord_fakes import (
+    ROLE_ID,
+    T0,
+    Harness,
+    all_send_calls,
+    assert_safe_mentions,
+    interaction,
+    member,
+    text_channel,
+    thread,
+)
 
 from assistant.adapters.discord.cogs.ask import AskCog
 from assistant.adapters.discord.cogs.incident import IncidentCog
@@ -25,17 +36,6 @@ from assistant.core.actions import (
 )
 from assistant.core.events import Command
 from assistant.core.model import Answer, Assignment, Phase, StatusUpdate, User
-from discord_fakes import (
-    ROLE_ID,
-    T0,
-    Harness,
-    all_send_calls,
-    assert_safe_mentions,
-    interaction,
-    member,
-    text_channel,
-    thread,
-)
 
 COMMANDER = member(1, "alice")
 
@@ -47,8 +47,15 @@ def _incident(lang: str = "en") -> tuple[Harness, Any]:
 
 
 def _update(headline: str, *, draft_for: User | None = None, lang: str = "en") -> PostUpdate:
-    up = StatusUpdate(at=T0, phase=Phase.INVESTIGATING, lang=lang, audience="responders",  # type: ignore[arg-type]
-                      kind="manual", headline=headline, text=f"{headline}\nbody")
+    up = StatusUpdate(
+        at=T0,
+        phase=Phase.INVESTIGATING,
+        lang=lang,
+        audience="responders",  # type: ignore[arg-type]
+        kind="manual",
+        headline=headline,
+        text=f"{headline}\nbody",
+    )
     return PostUpdate(at=T0, incident_id="100", update=up, draft_for=draft_for)
 
 
@@ -133,8 +140,16 @@ async def test_refusal_is_shown_only_to_the_user() -> None:
     """A refused /phase: the core's refusal goes back ephemerally, nothing in the channel."""
     h, ch = _incident(lang="ja")
     it = interaction(ch, member(3, "eve"), locale=discord.Locale.japanese)
-    h.service.then(Notice(at=T0, incident_id="100", kind="refusal", ephemeral=True,
-                          text="この操作は指揮官のみ実行できます。", to=User(id="3", name="eve")))
+    h.service.then(
+        Notice(
+            at=T0,
+            incident_id="100",
+            kind="refusal",
+            ephemeral=True,
+            text="この操作は指揮官のみ実行できます。",
+            to=User(id="3", name="eve"),
+        )
+    )
     cog = PhaseCog(h.ctx)
     await cog.phase.callback(cog, it, app_commands.Choice(name="Resolved", value="resolved"))
     assert _command(h).privileged is False
@@ -168,21 +183,37 @@ async def test_commander_assign_release_and_roster() -> None:
 
     await cog.commander.callback(cog, interaction(ch, COMMANDER), bob)
     assign_it = interaction(ch, COMMANDER)
-    h.service.then(RecordAssignment(at=T0, incident_id="100", assignment=Assignment(
-        id="a1", user=bob_user, task="roll back", purpose="restore checkout", since=T0)))
+    h.service.then(
+        RecordAssignment(
+            at=T0,
+            incident_id="100",
+            assignment=Assignment(
+                id="a1", user=bob_user, task="roll back", purpose="restore checkout", since=T0
+            ),
+        )
+    )
     await cog.assign.callback(cog, assign_it, bob, "roll back", "restore checkout")
     h.service.then(RecordRelease(at=T0, incident_id="100", user=bob_user))
     await cog.release.callback(cog, interaction(ch, COMMANDER), bob)
     roster_it = interaction(ch, COMMANDER)
-    h.service.then(Reply(at=T0, incident_id="100", ephemeral=True,
-                         answer=Answer(at=T0, in_reply_to="x", intent="roster", text="bob: -")))
+    h.service.then(
+        Reply(
+            at=T0,
+            incident_id="100",
+            ephemeral=True,
+            answer=Answer(at=T0, in_reply_to="x", intent="roster", text="bob: -"),
+        )
+    )
     await cog.roster.callback(cog, roster_it)
 
     names = [e.name for e in h.service.events]  # type: ignore[union-attr]
     assert names == ["commander", "assign", "release", "roster"]
     assert h.service.events[0].args == {"user": bob_user}  # type: ignore[union-attr]
     assert h.service.events[1].args == {  # type: ignore[union-attr]
-        "user": bob_user, "task": "roll back", "purpose": "restore checkout"}
+        "user": bob_user,
+        "task": "roll back",
+        "purpose": "restore checkout",
+    }
     contents = [c.kwargs["content"] for c in ch.send.await_args_list]
     assert contents == [
         "📌 Assigned: <@2> — roll back (purpose: restore checkout)",
@@ -274,8 +305,18 @@ async def test_ask_in_an_incident_answers_publicly() -> None:
     """/ask in an incident: public defer, Command(ask), the Reply as the follow-up."""
     h, ch = _incident()
     it = interaction(ch, COMMANDER)
-    h.service.then(Reply(at=T0, incident_id="100", answer=Answer(
-        at=T0, in_reply_to=str(it.id), intent="rollback", text="Roll back: the release is safe.")))
+    h.service.then(
+        Reply(
+            at=T0,
+            incident_id="100",
+            answer=Answer(
+                at=T0,
+                in_reply_to=str(it.id),
+                intent="rollback",
+                text="Roll back: the release is safe.",
+            ),
+        )
+    )
     cog = AskCog(h.ctx)
     await cog.ask.callback(cog, it, "should we roll back?")
     it.response.defer.assert_awaited_once_with(thinking=True, ephemeral=False)

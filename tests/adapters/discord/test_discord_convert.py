@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from assistant.adapters.discord import convert
 from discord_fakes import ROLE_ID, T0, interaction, member, message, text_channel
+
+from assistant.adapters.discord import convert
 
 
 def test_raw_mentions_become_account_names() -> None:

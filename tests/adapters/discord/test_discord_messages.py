@@ -4,12 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from assistant.adapters.discord.cogs.ask import AskCog
-from assistant.adapters.discord.cogs.listen import ListenCog
-from assistant.adapters.discord.deliver import nonce_for
-from assistant.core.actions import Flag, Reply
-from assistant.core.events import MessagePosted
-from assistant.core.model import Answer, User
 from discord_fakes import (
     BOT_ID,
     T0,
@@ -22,6 +16,13 @@ from discord_fakes import (
     posted,
     text_channel,
 )
+
+from assistant.adapters.discord.cogs.ask import AskCog
+from assistant.adapters.discord.cogs.listen import ListenCog
+from assistant.adapters.discord.deliver import nonce_for
+from assistant.core.actions import Flag, Reply
+from assistant.core.events import MessagePosted
+from assistant.core.model import Answer, User
 
 
 def _answer(text: str, reply_to: str) -> Reply:
@@ -114,8 +115,9 @@ async def test_mention_outside_incidents_gets_an_onboarding_answer() -> None:
     """Outside incidents the service answers without an incident, in the question's language."""
     h = Harness()
     ch = h.add(text_channel(300, "general"))
-    msg = message(47, member(1, "alice"), f"<@{BOT_ID}> 指揮官は何をする？", ch,
-                  mentions=[bot_member()])
+    msg = message(
+        47, member(1, "alice"), f"<@{BOT_ID}> 指揮官は何をする？", ch, mentions=[bot_member()]
+    )
     await AskCog(h.ctx).on_message(msg)
     assert h.service.outside == [("指揮官は何をする？", "47", "ja")]
     assert h.service.events == []
@@ -147,7 +149,6 @@ async def test_mention_in_incident_is_left_to_the_listener() -> None:
 async def test_edits_deletes_and_reactions_reach_the_core() -> None:
     """Raw edit/delete/reaction events in an incident become the matching core events."""
     import discord
-
     from discord_fakes import spec
 
     h = Harness()
@@ -155,13 +156,19 @@ async def test_edits_deletes_and_reactions_reach_the_core() -> None:
     ch = h.add(text_channel(100, "inc-payments"))
     cog = ListenCog(h.ctx)
     edited = message(50, member(1, "alice"), "rollback done <@2>", ch, mentions=[member(2, "bob")])
-    edit: Any = spec(discord.RawMessageUpdateEvent, channel_id=100, data={"content": "x"},
-                     message=edited)
+    edit: Any = spec(
+        discord.RawMessageUpdateEvent, channel_id=100, data={"content": "x"}, message=edited
+    )
     await cog.on_raw_message_edit(edit)
     delete: Any = spec(discord.RawMessageDeleteEvent, channel_id=100, message_id=50)
     await cog.on_raw_message_delete(delete)
-    react: Any = spec(discord.RawReactionActionEvent, channel_id=100, message_id=50,
-                      member=member(2, "bob"), emoji=discord.PartialEmoji(name="✅"))
+    react: Any = spec(
+        discord.RawReactionActionEvent,
+        channel_id=100,
+        message_id=50,
+        member=member(2, "bob"),
+        emoji=discord.PartialEmoji(name="✅"),
+    )
     await cog.on_raw_reaction_add(react)
     kinds = [e.kind for e in h.service.events]
     assert kinds == ["message_edited", "message_deleted", "reaction_added"]

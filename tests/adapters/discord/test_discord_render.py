@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from discord_fakes import T0
+
 from assistant.adapters.discord.render import ALLOWED_MENTIONS, render
 from assistant.core.actions import Flag, PostUpdate, RecordAssignment
 from assistant.core.model import Assignment, Phase, StatusUpdate, User
-from discord_fakes import T0
 
 
 def _update(lang: str, headline: str, body: str) -> StatusUpdate:

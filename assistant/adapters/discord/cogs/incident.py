@@ -20,19 +20,12 @@ from assistant.adapters.discord.interact import run_command
 from assistant.adapters.discord.phrases import locale_lang, say
 from assistant.adapters.discord.render import ALLOWED_MENTIONS, clip
 from assistant.adapters.discord.translator import L
-from assistant.core.texts import register
 
 if TYPE_CHECKING:
     from assistant.adapters.discord.bot import IncidentBot
 
 Interaction = discord.Interaction[Any]
 THREAD_ARCHIVE_MINUTES: Literal[10080] = 10080  # a week: incidents can run long
-
-register(
-    "dc_cannot_open",
-    "ここではインシデント用のスレッドを作れません。テキストチャンネルで実行するか、親チャンネルを設定してください。",
-    "Cannot open an incident thread here: run it in a text channel or configure a parent channel.",
-)
 
 
 def incident_name(title: str, at: datetime) -> str:
