@@ -84,10 +84,14 @@ def parse(resolved: Resolved, author: User) -> list[Cue]:
     if others and _is_request(body):
         task = clean_task(_request_sentence(body))
         if task:
+            # "I'll take the rollback, @carol can you do comms?": both count
+            before = _self_assign(body[: max(0, body.find(MARK))])
+            if before is not None:
+                cues.append(SelfAssign(task=before, purpose=None))
             cues.append(Request(users=others, task=task, purpose=purpose))
             return cues
     mine = _self_assign(body)
-    if mine is not None and not cues:
+    if mine is not None:
         cues.append(SelfAssign(task=mine, purpose=purpose))
         return cues
     if purpose is not None:
@@ -174,7 +178,7 @@ _EN_LEAD = re.compile(
 )
 _EN_OWN = re.compile(
     r"^(?:take\s+care\s+of|take\s+over|take\s+ownership\s+of|pick\s+up|be\s+on|own|take|handle|"
-    r"drive|lead|grab|cover)\b\s*",
+    r"drive|lead|grab|cover|do)\b\s*",
     re.I,
 )
 _EN_TAIL = re.compile(
@@ -189,6 +193,10 @@ _JA_LEAD = re.compile(
 _JA_NOUN_TAIL = re.compile(
     r"\s*(?:を|は)?\s*(?:お願い(?:します|できますか|できますでしょうか|いたします|したいです|)?|"
     r"頼みます|頼む|頼めますか|任せます|担当でお願いします|担当で)\s*$"
+)
+_JA_OWN_TAIL = re.compile(
+    r"\s*(?:を|は)?\s*担当(?:して(?:ください|下さい|もらえ(?:ます|ません)か|くれ(?:ます|ません)か|"
+    r"ほしい(?:です)?)|で(?:お願いします)?|をお願いします)\s*$"
 )
 _JA_VERB_TAIL = re.compile(
     r"(?:ください|下さい|くれ(?:ます|ません)か|もらえ(?:ます|ません)か|もらって(?:も)?(?:いい|良い)"
@@ -216,7 +224,7 @@ def _clean_en(text: str) -> str:
 
 
 def _vague(obj: str) -> bool:
-    """"it", "call this week", "it from here": no task to put on the roster."""
+    """ "it", "call this week", "it from here": no task to put on the roster."""
     text = _ARTICLE.sub("", obj.strip()).casefold()
     first = text.split(" ", 1)[0] if text else ""
     return not text or text in ph.NOT_A_TASK or first in ph.VAGUE_START
@@ -228,7 +236,9 @@ def _clean_ja(text: str) -> str:
     text = _JA_LEAD.sub("", text)
     text = re.sub(r"^よろしく(?:お願いします)?[、。]?", "", text)
     text = text.split("。")[0].strip(" 　、,")
-    if _JA_NOUN_TAIL.search(text):
+    if _JA_OWN_TAIL.search(text):
+        text = _JA_OWN_TAIL.sub("", text)
+    elif _JA_NOUN_TAIL.search(text):
         text = _JA_NOUN_TAIL.sub("", text)
     elif _JA_VERB_TAIL.search(text):
         text = _te_to_plain(_JA_VERB_TAIL.sub("", text).rstrip())

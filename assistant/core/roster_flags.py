@@ -5,7 +5,7 @@
   commander lists everyone who reached that point since the last such flag (and, in its
   text only, those reported before who still have no task); nobody in it is pinged.
 - Idle: an assignee silent for ``idle_minutes`` since their last message or reaction, their
-  newest task, or their last idle flag. The flag pings them and names their tasks.
+  newest task, their (re)joining, or their last idle flag. The flag pings them and names their tasks.
 
 Never flagged: the commander, bots, released people, people who left; nobody at all once
 the incident is resolved. A state is flagged once: ``Participant.unassigned_flagged_at`` and
@@ -67,7 +67,7 @@ def idle_since(state: IncidentState, p: Participant) -> datetime | None:
     open_tasks = state.open_assignments(p.user.id)
     if not open_tasks:
         return None
-    marks = [p.last_active_at, max(a.since for a in open_tasks)]
+    marks = [p.last_active_at, p.joined_at, max(a.since for a in open_tasks)]
     if p.idle_flagged_at is not None:
         marks.append(p.idle_flagged_at)
     return max(marks)
@@ -109,7 +109,11 @@ def next_due(state: IncidentState, commander: User | None) -> datetime | None:
     for p in state.participants.values():
         if watched(state, p, commander):
             due += [d for d in (_unassigned_due(state, p), _idle_due(state, p)) if d is not None]
-    return min(due) if due else None
+    if not due:
+        return None
+    # a flag cannot fall due in the past (e.g. after a resolved incident is reopened): the
+    # next tick is the earliest it can fire
+    return max(min(due), state.now) if state.now is not None else min(due)
 
 
 def on_tick(state: IncidentState, at: datetime, commander: User | None) -> list[Action]:

@@ -24,7 +24,7 @@ HANDOVER = [
         rf"(?:ic|command|incident\s+command|ic\s+role|commander\s+role)\s+(?:over\s+)?to\s+{M}",
         rf"{M}\s+(?:will\s+)?(?:take|takes|taking)\s+over\s+(?:as\s+)?(?:the\s+)?"
         r"(?:ic|commander|incident\s+commander|command)\b",
-        rf"{M}[,:]?\s+you(?:'re|’re|\s+are)\s+(?:now\s+)?(?:the\s+)?(?:ic|incident\s+commander|commander)\b",
+        rf"{M}\s*[,:]?\s*you(?:'re|’re|\s+are)\s+(?:now\s+)?(?:the\s+)?(?:ic|incident\s+commander|commander)\b",
         rf"\bnew\s+(?:ic|commander|incident\s+commander)\s*(?:is|:|=)\s*{M}",
         rf"(?:指揮官|指揮|コマンダー|IC|インシデントコマンダー)\s*(?:を|は|の役割を)?\s*{M}{_HON}"
         r"(?:に|へ)\s*(?:交代|引き継|渡|移|変更|お願い|任せ|バトン)",

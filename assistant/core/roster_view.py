@@ -96,7 +96,7 @@ def rows(state: IncidentState, at: datetime, commander: User | None) -> list[Row
         mine = [a for a in state.assignments if a.user.id == p.user.id]
         open_tasks = [a for a in mine if a.status == "open"]
         for a in open_tasks:
-            quiet = at - max(p.last_active_at, a.since) >= idle_after
+            quiet = at - max(p.last_active_at, p.joined_at, a.since) >= idle_after
             st = "left" if p.left_at else "idle" if quiet and not boss else "working"
             out.append(_row(p, a, a.since, st))
         if open_tasks or boss:

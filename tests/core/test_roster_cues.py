@@ -571,3 +571,68 @@ def test_chat_cannot_make_the_bot_act() -> None:
     inc.join(BOB, 1)
     actions = inc.say(CAROL, "@incident-bot everyone else can drop off", 2, mentions=[BOT])
     assert of(actions, RecordRelease) == []
+
+
+# ---------------------------------------------------------------- more phrasings
+@pytest.mark.parametrize(
+    ("text", "task"),
+    [
+        ("@bob you're on comms", "comms"),
+        ("@bob can you do the status page? goal: tell users", "status page"),
+        ("@bob 障害報告の下書きを担当してください", "障害報告の下書き"),
+        ("@bob ロールバック手順の確認をお願いできますか", "ロールバック手順の確認"),
+        ("@bob エラー率を見ていてください", "エラー率を見ている"),
+        ("@bob v2.14.0 の変更差分を洗い出してください", "v2.14.0 の変更差分を洗い出す"),
+    ],
+)
+def test_more_request_phrasings(text: str, task: str) -> None:
+    """Other common ways to ask someone, with the politeness stripped from the task."""
+    inc = declared()
+    inc.say(ALICE, text, 1, mentions=[BOB])
+    assert inc.task_of(BOB) == [task]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["all done", "wrapped up", "対応完了です", "作業済みです", "ロールバック終わった"],
+)
+def test_more_done_phrasings(text: str) -> None:
+    """Other ways to say a task is finished."""
+    inc = declared()
+    inc.command(ALICE, "assign", 1, user=BOB, task="rollback", purpose="restore checkout")
+    inc.say(BOB, text, 5)
+    assert inc.task_of(BOB) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["@bob 離脱して大丈夫です", "@bob 通常業務に戻ってください", "@bob no need to stay, thanks",
+     "release @bob"],
+)  # fmt: skip
+def test_more_release_phrasings(text: str) -> None:
+    """Other ways the commander lets someone go."""
+    inc = declared()
+    inc.join(BOB, 1)
+    assert [r.user for r in of(inc.say(ALICE, text, 2, mentions=[BOB]), RecordRelease)] == [BOB]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["passing command to @xavier", "@xavier will take over as IC", "@xavier, you're the IC now",
+     "@xavierさんが新しい指揮官です", "指揮は@xavierさんにお願いします"],
+)  # fmt: skip
+def test_more_handover_phrasings(text: str) -> None:
+    """Other ways to hand command over."""
+    inc = declared()
+    inc.say(ALICE, text, 2, mentions=[X])
+    assert inc.state.commander == X
+
+
+def test_self_assignment_and_request_in_one_message() -> None:
+    """ "I'll take the rollback, @carol can you do comms?" records both."""
+    inc = declared()
+    inc.say(BOB, "I'll take the rollback, @carol can you do comms? goal: keep support informed", 1,
+            mentions=[CAROL])  # fmt: skip
+    assert inc.task_of(BOB) == ["rollback"]
+    assert inc.task_of(CAROL) == ["comms"]
+    assert inc.state.open_assignments(CAROL.id)[0].purpose == "keep support informed"
