@@ -5,7 +5,8 @@
   commander lists everyone who reached that point since the last such flag (and, in its
   text only, those reported before who still have no task); nobody in it is pinged.
 - Idle: an assignee silent for ``idle_minutes`` since their last message or reaction, their
-  newest task, their (re)joining, or their last idle flag. The flag pings them and names their tasks.
+  newest task, their (re)joining, or their last idle flag. The flag pings them and names
+  their tasks.
 
 Never flagged: the commander, bots, released people, people who left; nobody at all once
 the incident is resolved. A state is flagged once: ``Participant.unassigned_flagged_at`` and
