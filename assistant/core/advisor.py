@@ -191,16 +191,16 @@ def _notes(rule: Rule, a: Assessment, lang: Lang) -> list[str]:
 # ------------------------------------------------------------------ past incidents
 
 _TOPICS: tuple[tuple[str, str, str], ...] = (
-    # (assessment field, answer, query terms in both languages)
-    ("recent_change", "yes", "rollback after release deploy リリース 切り戻し"),
+    # (assessment field, answer, query terms in both languages), most specific first
     ("iam_error", "yes", "IAM permission denied 権限エラー"),
-    ("data_rollback", "yes", "schema migration rollback unsafe マイグレーション"),
+    ("data_rollback", "yes", "schema migration irreversible data スキーマ変更 不可逆"),
     ("feature_flag", "yes", "feature flag disabled フィーチャーフラグ"),
     ("previous_version_ok", "no", "previous version also broken 前のバージョンも"),
     ("rollback_no_effect", "yes", "rollback did not help 切り戻し 改善せず"),
     ("nothing_found", "yes", "unexplained degradation redeploy 原因不明 再デプロイ"),
     ("recent_change", "no", "no recent change capacity 変更なし"),
 )
+_RELEASE_TERMS = "rollback after release deploy リリース 切り戻し"  # when nothing more specific
 _QUERY_SIGNALS: tuple[Signal, ...] = ("iam", "symptom", "change", "migration")
 
 
@@ -209,6 +209,8 @@ def knowledge_query(
 ) -> str:
     """Symptoms and changes of this incident, as a search query."""
     terms = [t for name, answer, t in _TOPICS if getattr(a, name) == answer]
+    if not terms and a.recent_change == "yes":
+        terms.append(_RELEASE_TERMS)
     for signal in _QUERY_SIGNALS:
         snippet = evidence[signal].snippet
         if snippet and evidence[signal].value == "yes":
