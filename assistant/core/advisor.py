@@ -71,6 +71,7 @@ def advise(
     at: datetime,
     knowledge: KnowledgePort | None,
 ) -> Answer:
+    """Answer "should we roll back?": recommendation, checklist, past incidents, reminder."""
     lang = answer_lang(state, question)
     messages = [m for m in state.live_messages() if not state.is_bot(m.author)]
     if in_reply_to not in state.messages:  # /ask: the question is not a chat message
