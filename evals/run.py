@@ -64,12 +64,14 @@ def discover(root: Path = EVALS) -> list[Scenario]:
     return out
 
 
-def replay_command(scenario: Scenario, state: Path, knowledge: list[Path]) -> list[str]:
+def replay_command(scenario: Scenario, state: Path, knowledge: list[Path] | None) -> list[str]:
     cmd = [
         sys.executable, "-m", "assistant", "replay", str(scenario.export),
         "--format", "jsonl", "--state", str(state),
         "--lang", str(scenario.expected.get("lang", "auto")), "--bot-name", BOT_NAME,
     ]  # fmt: skip
+    if knowledge is None:
+        return [*cmd, "--no-knowledge"]
     for k in knowledge:
         cmd += ["--knowledge", str(k)]
     return cmd
@@ -108,6 +110,7 @@ def run_one(
     engine: str,
     *,
     with_corpus: bool = False,
+    no_knowledge: bool = False,
     keep: Path | None = None,
     timeout: float = 600,
     runner: Callable[..., subprocess.CompletedProcess[str]] = subprocess.run,
@@ -120,7 +123,7 @@ def run_one(
             extra = corpus_dir(scenario, tmp)
             if extra is not None:
                 knowledge.append(extra)
-        cmd = replay_command(scenario, tmp / "state.sqlite3", knowledge)
+        cmd = replay_command(scenario, tmp / "state.sqlite3", None if no_knowledge else knowledge)
         try:
             proc = runner(
                 cmd, capture_output=True, text=True, cwd=REPO, env=engine_env(engine),
@@ -182,6 +185,7 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="add ../shared/data/postmortems (minus each scenario's held-out ids) to the KB",
     )
+    ap.add_argument("--no-knowledge", action="store_true", help="replay without any KB")
     ap.add_argument("-j", "--jobs", type=int, default=2, help="replays run in parallel")
     args = ap.parse_args(argv)
 
@@ -197,7 +201,13 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     def job(s: Scenario) -> Result:
-        return run_one(s, args.engine, with_corpus=args.with_corpus, keep=args.keep)
+        return run_one(
+            s,
+            args.engine,
+            with_corpus=args.with_corpus,
+            no_knowledge=args.no_knowledge,
+            keep=args.keep,
+        )
 
     with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
         results = list(pool.map(job, scenarios))

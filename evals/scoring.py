@@ -18,8 +18,9 @@ prints; the unit tests feed hand-written JSONL here.
   only asks for an answer) and mentions.
 - ``flags: [{user: suzuki, reason: idle, by: "15:10"}]`` — must be flagged by then (and,
   with ``after: "14:50"``, not before: a second idle period).
-- ``never_flag: [tanaka, {user: kat, after: "14:11"}]`` — any flag about them (from that
-  time on) is a false positive.
+- ``never_flag: [tanaka, {user: kat, after: "14:11"}, {user: zoe, reason: idle},
+  {user: raj, until: "13:50"}]`` — any flag about them (of that reason, in that window) is a
+  false positive. Someone who finished their task and stays is fairly flagged unassigned.
 - ``forbid: ["AKIA..."]`` — strings that must appear in no output (``@everyone`` and ``@here``
   are always forbidden). ``never_phase: [resolved]`` — a phase that must never be entered.
 """
@@ -280,20 +281,30 @@ def _score_flags(
             res.flag_fn += 1
             late = " (only later)" if hits else ""
             res.misses.append(f"flag {reason} {user} by {exp.get('by')}: missing{late}")
-    never: dict[str, datetime | None] = {bot_name: None}
+    # user -> [(reason or None for any, from, until)]
+    never: dict[str, list[tuple[str | None, datetime | None, datetime | None]]] = {
+        bot_name: [(None, None, None)]
+    }
     for item in expected.get("never_flag") or []:
         if isinstance(item, dict):
-            never[str(item["user"])] = clock(str(item["after"])) if item.get("after") else None
+            rule = (
+                str(item["reason"]) if item.get("reason") else None,
+                clock(str(item["after"])) if item.get("after") else None,
+                clock(str(item["until"])) if item.get("until") else None,
+            )
+            never.setdefault(str(item["user"]), []).append(rule)
         else:
-            never[str(item)] = None
+            never.setdefault(str(item), []).append((None, None, None))
 
-    def forbidden(user: str, at: datetime | None) -> bool:
-        if user not in never:
-            return False
-        since = never[user]
-        return since is None or at is None or at >= since
+    def forbidden(user: str, reason: str, at: datetime | None) -> bool:
+        for why, since, until in never.get(user, []):
+            if why is not None and why != reason:
+                continue
+            if at is None or ((since is None or at >= since) and (until is None or at <= until)):
+                return True
+        return False
 
-    wrong = sorted({(u, r) for u, r, at in emitted if forbidden(u, at)})
+    wrong = sorted({(u, r) for u, r, at in emitted if forbidden(u, r, at)})
     for user, reason in wrong:
         res.flag_fp += 1
         res.misses.append(f"flag {reason} {user}: must never be flagged")
