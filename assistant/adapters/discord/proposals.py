@@ -44,6 +44,16 @@ class ProposalFollower:
     async def run(
         self, message: discord.Message, view: ProposalView, incident_id: str, proposal_id: str
     ) -> None:
+        try:
+            await self._follow(message, view, incident_id, proposal_id)
+        except discord.HTTPException:
+            log.exception(
+                "proposal %s in incident %s: Discord call failed", proposal_id, incident_id
+            )
+
+    async def _follow(
+        self, message: discord.Message, view: ProposalView, incident_id: str, proposal_id: str
+    ) -> None:
         lang = self.deliverer.lang(incident_id)
         while True:
             timed_out = await view.wait()
