@@ -209,8 +209,11 @@ def main(argv: list[str] | None = None) -> int:
             keep=args.keep,
         )
 
+    # The first replay alone: it brings the shared knowledge index up to date, so parallel
+    # replays after it only read it.
+    results = [job(scenarios[0])]
     with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-        results = list(pool.map(job, scenarios))
+        results += list(pool.map(job, scenarios[1:]))
 
     for res in results:
         print(describe(res))
