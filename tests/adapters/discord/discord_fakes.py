@@ -367,6 +367,9 @@ class Harness:
     def config(self) -> IncidentConfig:
         return IncidentConfig(bot_user_id=str(BOT_ID), bot_name="assistant")
 
+    def config_ja(self) -> IncidentConfig:
+        return self.config().model_copy(update={"lang": "ja"})
+
     def _wake(self) -> None:
         self.wakes += 1
 
@@ -392,3 +395,21 @@ def assert_safe_mentions(calls: Iterable[Any]) -> None:
         am = call.kwargs.get("allowed_mentions")
         assert am is ALLOWED_MENTIONS or am == ALLOWED_MENTIONS, call
         assert am.everyone is False and am.roles is False and am.users is True
+
+
+class EngineService(FakeService):
+    """The fake service, but ``handle`` runs the real core engine on the incident's state.
+
+    Shows that what the real core emits renders and routes correctly in Discord.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        from assistant.core.engine import Engine
+
+        self.engine = Engine()
+
+    async def handle(self, event: Event) -> list[FakeDelivery]:
+        self.events.append(event)
+        state = self.states[event.incident_id]
+        return self.store(event.incident_id, self.engine.handle(state, event))
