@@ -30,6 +30,10 @@ Kind = Literal["postmortem", "guidance"]
 Mode = Literal["hybrid", "lexical", "dense"]
 COLLECTION = "incident-knowledge"
 SNIPPET_CHARS = 800
+# BM25 as a share of the query's ceiling rarely passes 0.5: stretch it to use the 0..1 range.
+LEXICAL_SCALE = 2.0
+# Share of the embedding similarity in the hybrid score (tuned on bench/queries.yaml).
+WEIGHT = 0.4
 
 
 @dataclass(frozen=True)
@@ -91,7 +95,7 @@ class ChromaKnowledge:
         embedding_function: UseEmbeddingFunction | None = None,
         exclude_ids: Iterable[str] = (),
         mode: Mode = "hybrid",
-        weight: float = 0.6,
+        weight: float = WEIGHT,
         base_dir: Path | None = None,
     ) -> None:
         self.settings = settings or KnowledgeSettings()
@@ -105,6 +109,7 @@ class ChromaKnowledge:
         self.exclude_ids = frozenset(exclude_ids)
         self.mode: Mode = mode
         self.weight = weight
+        self.lexical_scale = LEXICAL_SCALE
         self.base_dir = base_dir
         self._corpus: _Corpus | None = None
 
@@ -180,7 +185,8 @@ class ChromaKnowledge:
             d = dense.get(chunk_id, floor)
             lex = lexical.get(chunk_id, 0.0)
             if self.mode == "hybrid":
-                scores[chunk_id] = self.weight * d + (1 - self.weight) * min(1.0, 2 * lex)
+                stretched = min(1.0, self.lexical_scale * lex)
+                scores[chunk_id] = self.weight * d + (1 - self.weight) * stretched
             elif self.mode == "dense":
                 scores[chunk_id] = d
             else:
