@@ -279,12 +279,21 @@ def _rollback_meta(value: object, *, source: str) -> dict[str, str | int | float
 def chunk(doc: SourceDoc, limit: int = CHUNK_CHARS) -> list[Chunk]:
     """Cut a document by Markdown section; long sections split near ``limit`` characters."""
     chunks: list[Chunk] = []
-    for section, body in sections(doc.text):
+    for heading, body in sections(doc.text):
+        section = _without_title(heading, doc.title)
         for piece in split_long(body, limit):
             chunks.append(Chunk(doc, len(chunks), section, piece))
     if not chunks:
         chunks.append(Chunk(doc, 0, "", doc.title))
     return chunks
+
+
+def _without_title(heading: str, title: str) -> str:
+    """The section path without a leading document title (``# Title`` then ``## Part``)."""
+    if heading == title:
+        return ""
+    prefix = f"{title} / "
+    return heading[len(prefix) :] if heading.startswith(prefix) else heading
 
 
 def sections(text: str) -> list[tuple[str, str]]:
@@ -348,6 +357,8 @@ def _units(body: str, limit: int) -> Iterator[str]:
                 continue
             sentence_buf = ""
             for sentence in _SENTENCE_END.split(line):
+                if not sentence:
+                    continue
                 while len(sentence) > limit:  # no sentence break at all: cut hard
                     yield sentence[:limit]
                     sentence = sentence[limit:]
@@ -355,6 +366,7 @@ def _units(body: str, limit: int) -> Iterator[str]:
                     yield sentence_buf
                     sentence_buf = sentence
                 else:
-                    sentence_buf = f"{sentence_buf} {sentence}" if sentence_buf else sentence
+                    glue = "" if not sentence_buf or sentence_buf[-1] in "。！？" else " "
+                    sentence_buf = f"{sentence_buf}{glue}{sentence}"
             if sentence_buf:
                 yield sentence_buf

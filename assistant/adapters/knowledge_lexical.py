@@ -31,6 +31,8 @@ def _trim(word: str) -> str:
         return word
     for suffix in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            if suffix == "s" and word[-2] in "sui":  # status, prometheus, redis stay whole
+                return word
             return word[: -len(suffix)]
     return word
 
