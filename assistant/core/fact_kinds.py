@@ -63,7 +63,8 @@ KIND_CUES: tuple[tuple[FactKind, re.Pattern[str]], ...] = (
         r"|no (?:more|new) errors|errors? (?:are |have )?(?:gone|cleared|stopped|subsided)"
         r"|(?:dropped|down) to (?:zero|0|baseline|normal)"
         r"|looks? (?:healthy|normal|good) (?:now|again)"
-        r"|fully restored|restored)\b")),
+        r"|fully restored|restored|back to (?:0|zero)"
+        r"|(?:working|works|work|succeeding|up) again)\b")),
     ("recovery", re.compile(
         r"(?:平常|正常|通常)(?:値|時|状態)?(?:に|へ)(?:戻|復帰)|回復|復旧(?:しました|した|して|を確認"
         r"|完了|傾向)|(?:エラー|5xx|50[0-4]|アラート)(?:が|は)?(?:出なくな|止ま|収ま|消え|解消|ゼロ)")),
@@ -88,11 +89,13 @@ KIND_CUES: tuple[tuple[FactKind, re.Pattern[str]], ...] = (
     ("impact", _re(
         r"\b(?:users?|customers?|clients?|tenants?)\b.{0,40}?\b(?:can't|cannot|unable|can not"
         r"|failing|fail|see|seeing|get|getting|report\w*|affected|impacted|hit)\b"
+        r"|\bfor (?:everyone|everybody|all (?:users|customers|tenants)|some (?:users|customers)"
+        r"|many (?:users|customers))\b"
         r"|\b(?:affected|impacted|impact|outage|unavailable|down for|can't log ?in"
         r"|cannot log ?in|\d+ ?% of (?:requests|users|traffic|customers))\b")),
     ("impact", re.compile(
         r"(?:ユーザー|ユーザ|お客様|顧客|利用者|テナント).{0,20}?(?:できな|でき(?:ず|ません)|失敗"
-        r"|表示され|使え|繋がら|つながら|届か|影響|エラー)|影響|利用できな|ログインできな"
+        r"|表示され|使え|繋がら|つながら|届か|影響|エラー)|影響|利用できな|ログインできな|全ユーザー|全員|一部のユーザー|すべてのユーザー"
         r"|表示されな|使えな|繋がらな|つながらな|サービス(?:停止|断)|全断")),
     ("symptom", _re(
         r"\b(?:errors?|5xx|50[0-4]s?|latency|timeouts?|timing out|alerts?|firing|paging"

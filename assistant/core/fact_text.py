@@ -40,8 +40,14 @@ _HEDGE_EN = re.compile(
 )
 _HEDGE_JA = re.compile(
     r"かも|可能性|っぽい|疑い|気がする|かな|おそらく|恐らく|たぶん|多分|らしい|ような|みたい"
-    r"|推測|仮説|思われ|と思|怪しい|未確認|不明"
+    r"|推測|仮説|思われ|と思|怪しい|未確認|不明|なさそう|ありそう|[りちきえみしでれけ]そう(?:です|だ|。|$)"
 )
+_PURPOSE = re.compile(r"目的|\b(?:goal|purpose)\s*[:：]|\bso that we can\b", re.I)
+
+
+def states_a_purpose(sentence: str) -> bool:
+    """ "目的は…", "goal: …": the why of a task (the roster's business), not a claim."""
+    return bool(_PURPOSE.search(sentence))
 
 
 def _trim_url(m: re.Match[str]) -> str:
@@ -92,6 +98,27 @@ def is_question(sentence: str) -> bool:
     return bool(_QUESTION_EN.match(s) or _QUESTION_JA.search(s))
 
 
+_ASKING_EN = re.compile(
+    r"^(?:so |and |but |ok,? )?(?:what|why|how|who|when|where|which|is|are|was|were|do|does|did"
+    r"|has|have|had|should|shall|can|could|will|would|any(?:one|body)?)\b",
+    re.I,
+)
+_ASKING_JA = re.compile(
+    r"ですか|ますか|でしょうか|だろうか|ますかね|ですかね|んですか|のか|ませんか"
+    r"|何|なに|どこ|いつ|誰|どう|なぜ|どれ"
+)
+
+
+def is_asking(sentence: str) -> bool:
+    """A real question ("are customers affected?", 「影響はありますか？」): asks, claims nothing.
+
+    A statement with a question mark ("the DB is the cause?") is a guess, not a question.
+    """
+    if not is_question(sentence):
+        return False
+    return bool(_ASKING_EN.match(sentence.strip()) or _ASKING_JA.search(sentence))
+
+
 def is_hedged(sentence: str) -> bool:
     """Does the writer mark the sentence as a guess ("maybe", "かも", a question mark)?"""
     return (
@@ -103,7 +130,8 @@ def is_hedged(sentence: str) -> bool:
 
 _HYPOTHETICAL = re.compile(
     r"\b(?:if|whether|would|should|could|in case|unless|once we|before we|going to|gonna"
-    r"|plan(?:ning)? to|want to|need to|shall we|can we|propose|suggest|consider(?:ing)?)\b"
+    r"|plan(?:ning)? to|want to|need to|shall we|can we|propose|suggest|consider(?:ing)?"
+    r"|will|'ll)\b"
     r"|もし|仮に|たら|れば|なら|場合|べき|ほうが|方が|検討|予定|つもり",
     re.I,
 )

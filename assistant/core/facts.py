@@ -17,10 +17,11 @@ from assistant.core.fact_kinds import FactKind
 from assistant.core.model import Certainty, ChatMessage, Fact, IncidentState
 
 MAX_FACTS_PER_MESSAGE = 3
-_MIN_CHARS = 4
+_MIN_CHARS = 6  # Japanese packs a fact into few characters ("復旧しました")
+_MIN_ASCII_CHARS = 10  # "reverted." alone says too little to quote
 _LEADING_LABEL = re.compile(r"^\s*(?:[【\[［][^】\]］]{1,20}[】\]］]\s*)+")
 _SUGGESTION = re.compile(r"\blet's\b|しましょう|しよう", re.I)
-_HAPPENED_ONLY: frozenset[FactKind] = frozenset({"action", "recovery", "decision"})
+_HAPPENED_ONLY: frozenset[FactKind] = frozenset({"action", "recovery", "decision", "user_comms"})
 # "since the deploy, X throws 5xx" reports a symptom; the change is only its time reference
 _SINCE_CHANGE = re.compile(
     r"\b(?:since|after|following)\b.{0,20}?\b(?:deploy|release|rollout|migration|upgrade)"
@@ -61,14 +62,21 @@ def _certainty(kind: FactKind, sentence: str) -> Certainty:
 
 def extract(state: IncidentState, msg: ChatMessage) -> list[Fact]:
     """The facts one message states (at most a few), in message order."""
-    if state.is_bot(msg.author) or msg.deleted:
-        return []
+    if state.is_bot(msg.author) or msg.deleted or any(state.is_bot(u) for u in msg.mentions):
+        return []  # the bot's posts, and questions to the bot, are not facts
     bot_names = tuple(n for n in (state.config.bot_name,) if n)
     out: list[Fact] = []
     for raw in fact_text.sentences(fact_text.clean(msg)):
         sentence = _LEADING_LABEL.sub("", raw).strip()
-        if len(sentence) < _MIN_CHARS or phase_cues.addressed_to_bot(sentence, bot_names):
+        too_short = len(sentence) < (_MIN_ASCII_CHARS if sentence.isascii() else _MIN_CHARS)
+        if too_short or phase_cues.addressed_to_bot(sentence, bot_names):
             continue
+        if (
+            fact_text.is_asking(sentence)
+            or fact_text.is_request(sentence)
+            or fact_text.states_a_purpose(sentence)
+        ):
+            continue  # questions and requests claim nothing (the roster reads requests)
         kind = _pick_kind(state, msg, sentence)
         if kind is None:
             continue

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from assistant.core.fact_text import is_question
+from assistant.core.fact_text import is_question, states_a_purpose
 from assistant.core.model import Phase
 
 CueKind = Literal["cause_found", "fix_started", "recovered", "resolved", "regressed"]
@@ -47,11 +47,16 @@ _METRIC_JA = (
 CUES: tuple[Cue, ...] = (
     # ---- errors came back: back to investigating
     _cue("regressed", Phase.INVESTIGATING,
-         r"\b(?:errors?|5xx|50[0-4]s?|alerts?|latency|issue|problem|outage|it)(?:'s|'re| is| are"
+         r"\b(?:errors?|5xx|50[0-4]s?|alerts?|latency|issue|problem|outage)(?:'s|'re| is| are"
          r"| has| have)? (?:back|coming back|came back|returned|returning|recurr\w+"
          r"|spiking again|firing again|happening again|started again)\b"
          r"(?!\s+(?:to|down|under|within|in line))"),
-    _cue("regressed", Phase.INVESTIGATING, r"\b(?:regress(?:ed|ion)|recurrence|relapsed?)\b"),
+    _cue("regressed", Phase.INVESTIGATING,
+         r"\b(?:regress(?:ed|ion)|recurrence|relapsed?|(?:happening|failing|erroring|broken|down"
+         r"|spiking|firing) again)\b"),
+    _cue("regressed", Phase.INVESTIGATING,
+         r"\bstill (?:failing|broken|down|erroring|timing out|happening)\b.{0,20}?\bafter\b"
+         r".{0,20}?\b(?:revert|rollback|roll back|fix|restart|redeploy)"),
     _cue("regressed", Phase.INVESTIGATING,
          r"\b(?:rollback|roll back|revert|fix|hotfix|restart|redeploy)\w* (?:did not|didn't"
          r"|does not|doesn't) (?:help|work|fix)"),
@@ -93,6 +98,7 @@ CUES: tuple[Cue, ...] = (
          r"|look(?:s|ing)? (?:good|healthy|normal|fine)|green|healthy)"),
     _cue("recovered", Phase.MONITORING,
          r"\b(?:back to normal|(?:has|have) recovered|recovered|no (?:more|new) errors"
+         r"|back to (?:0|zero)|(?:working|works|work|succeeding|up) again"
          r"|errors? (?:are |have )?(?:gone|cleared|stopped|subsided))\b"),
     _cue("recovered", Phase.MONITORING,
          r"経過観察(?:と(?:します|しましょう)|に(?:入|移)|フェーズ)", declare=True),
@@ -108,8 +114,21 @@ CUES: tuple[Cue, ...] = (
     # ---- fix or rollback started: mitigating
     _cue("fix_started", Phase.MITIGATING,
          r"\b(?:rolling back|rolled back|reverting|reverted|failing over|failed over"
-         r"|redeploying|redeployed|restarting|restarted|scaling (?:up|out)|scaled (?:up|out)"
-         r"|hot-?fixing|roll back now|revert(?:ing)? now)\b"),
+         r"|scaling (?:up|out)|scaled (?:up|out)|hot-?fixing|roll back now|revert(?:ing)? now)\b"),
+    # "restarting the pods" is an action; "pods keep restarting" / "restarted 5 times" are not
+    _cue("fix_started", Phase.MITIGATING,
+         r"(?<!keep )(?<!keeps )(?<!kept )\b(?:restarting|restarted|redeploying|redeployed"
+         r"|reloading|reloaded|recycling|recycled)\s+(?:the |all |our |every |each )?"
+         r"(?!\d|again|constantly|repeatedly|itself|on its own)[\w-]+"),
+    _cue("fix_started", Phase.MITIGATING,
+         r"\b(?:switching|switched|pointing|pointed|moving|moved|routing|routed|flipping"
+         r"|flipped|shifting|shifted|failing)\b.{0,40}?\bback\b(?!\s+to normal)"),
+    _cue("fix_started", Phase.MITIGATING,
+         r"\b(?:bringing up|adding|added|provisioning|provisioned|spinning up|spun up)\b.{0,24}?"
+         r"\b(?:nodes?|capacity|instances?|replicas?|servers?|machines?)\b"),
+    _cue("fix_started", Phase.MITIGATING,
+         r"\b(?:started|starting|kicked off)\b.{0,20}?\b(?:index|migration|failover|restart|reload"
+         r"|scale|patch|fix|rollback|revert|deploy)\w*"),
     _cue("fix_started", Phase.MITIGATING,
          r"\b(?:rollback|revert|hot-?fix|fix|patch|failover|mitigation|workaround|redeploy)\b"
          r".{0,12}?\b(?:started|starting|is running|in progress|underway|initiated|deploying"
@@ -129,16 +148,24 @@ CUES: tuple[Cue, ...] = (
     _cue("fix_started", Phase.MITIGATING,
          r"(?:フィーチャー)?フラグ(?:を)?.{0,10}?(?:オフ|OFF|off|無効)(?:に|化)"
          r"(?:しました|した|します|しています)"),
-    _cue("fix_started", Phase.MITIGATING, r"切り戻し中|対応(?:を)?開始しま"),
+    _cue("fix_started", Phase.MITIGATING,
+         r"(?:インデックス|修正|再起動|再読み込み|リロード|切り替え|切替|スケール|増強|適用|反映"
+         r"|パッチ|ロールバック|切り戻し|復旧作業|復旧対応|暫定対応)(?:の)?(?:作成|作業|追加|実施)?"
+         r"(?:を)?(?:開始|実施)(?:します|しました|しています|です|。|$)"),
+    _cue("fix_started", Phase.MITIGATING,
+         r"(?:再起動|再読み込み|切り替え|切り戻し)(?:して|し、)"),
     # ---- cause found: identified
     _cue("cause_found", Phase.IDENTIFIED,
          r"\b(?:root cause|the cause)\b.{0,6}?\b(?:is|was|has been|identified|found|confirmed)\b"),
     _cue("cause_found", Phase.IDENTIFIED,
          r"\b(?:found|identified|pinpointed|nailed down)\b.{0,6}?\b(?:the )?"
          r"(?:root )?(?:cause|culprit|problem|issue|bug)\b|\bconfirmed the (?:root )?cause\b"),
-    _cue("cause_found", Phase.IDENTIFIED, r"\bthe culprit (?:is|was)\b|\bcaused by\b"),
     _cue("cause_found", Phase.IDENTIFIED,
-         r"原因(?:は|が)?.{0,40}?(?:と判明|と特定|と分か|とわか|が分か|がわか|でした|と確認)"),
+         r"\bthe culprit (?:is|was)\b|\bcaused by\b|\b(?:is|was) the (?:root )?cause\b"
+         r"|^found it\b"),
+    _cue("cause_found", Phase.IDENTIFIED,
+         r"原因(?:は|が)?.{0,40}?(?:と判明|と特定|と分か|とわか|が分か|がわか|でした|と確認"
+         r"|で確定|と確定|に確定|が確定|確定しました|確定です)"),
     _cue("cause_found", Phase.IDENTIFIED,
          r"原因(?:を|が)?(?:特定|判明)|原因(?:は|が).{1,40}?(?:です|だ)(?:[。!！]|$)"),
 )  # fmt: skip
@@ -158,9 +185,12 @@ _HYPO_EN = re.compile(
     r"\b(?:if|whether|would|should|could|might|may|in case|unless|once|before|when"
     r"|going to|gonna|will|'ll|plan(?:ning)? to|want to|need to|needs to|let's|lets|let us"
     r"|shall|propose|suggest|consider(?:ing)?|ready to|prepar\w+|about to|try to|trying to"
-    r"|can we|can you|please|pls|until|wait for|waiting for|expect\w*|hope\w*|ask\w* (?:to|for))\b",
+    r"|can we|can you|please|pls|until|wait for|waiting for|expect\w*|hope\w*|ask\w* (?:to|for)"
+    r"|can be|can(?!'t| not))\b",
     _I,
 )
+# "switching the LBs back is a 1 min change": the action named as a subject, not done
+_GERUND_SUBJECT = re.compile(r"^\s*(?:is|would|should|could|can|will|takes?|means)\b", _I)
 _FUTURE_NOW = re.compile(r"\b(?:will|'ll|going to|about to)\b.*\bnow\b", _I)
 _HEDGE_EN = re.compile(
     r"\b(?:maybe|might|perhaps|possibly|probably|likely|i think|i guess|i suspect|suspect\w*"
@@ -179,6 +209,11 @@ _HYPO_AFTER_JA = re.compile(
 )
 _HEDGE_JA = re.compile(
     r"かも|可能性|っぽい|疑い|気がする|かな|おそらく|恐らく|たぶん|多分|推測|仮説|怪しい|と思"
+    r"|なさそう|ありそう|[りちきえみしでれけ]そう(?:です|だ|。|$)"
+)
+# "原因を特定すること/するため/中": identifying is the goal or under way, not done
+_NOT_YET_JA = re.compile(
+    r"^(?:する|します|して(?:ください|ほしい|もら)|しに|中|を急|作業|に向け|のため|でき(?:れば|たら))"
 )
 _INSTRUCTION_EN = re.compile(
     r"^(?:please |pls |hey )?(?:declare|mark|set|change|move|switch|update|close)\b", _I
@@ -200,20 +235,22 @@ def _clause_before(sentence: str, start: int) -> str:
 
 def guarded(sentence: str, m: re.Match[str], cue: Cue) -> bool:
     """True when the cue in ``sentence`` is not a plain statement of fact."""
-    if is_question(sentence) or _INSTRUCTION_EN.match(sentence):
+    if is_question(sentence) or _INSTRUCTION_EN.match(sentence) or states_a_purpose(sentence):
         return True
     before = _clause_before(sentence, m.start())
     after = sentence[m.end() :]
     if _HEDGE_EN.search(sentence) or _HEDGE_JA.search(sentence):
         return True
-    if cue.kind == "cause_found" and _UNKNOWN_JA.search(sentence):
+    if cue.kind == "cause_found" and (_UNKNOWN_JA.search(sentence) or _NOT_YET_JA.match(after)):
         return True
     if cue.kind != "regressed":  # "rollback didn't help" is itself the cue
         if _NEG_BEFORE_EN.search(before) or _NEG_AFTER_EN.match(after):
             return True
         if _NEG_BEFORE_JA.search(before) or _NEG_AFTER_JA.match(after):
             return True
-    hypo = _HYPO_EN.search(before)
+    if _GERUND_SUBJECT.match(after):
+        return True
+    hypo = _HYPO_EN.search(before + m.group(0))
     if hypo and not _FUTURE_NOW.search(sentence):
         return True
     return bool(_HYPO_BEFORE_JA.search(before) or _HYPO_AFTER_JA.match(after))

@@ -77,17 +77,25 @@ class _Body:
         return self.audience == "stakeholders"
 
     def section(
-        self, name: str, claims: list[Claim], *, mark: bool = True, since: datetime | None = None
+        self,
+        name: str,
+        claims: list[Claim],
+        *,
+        mark: bool = True,
+        since: datetime | None = None,
+        unmarked: int = 0,
     ) -> None:
-        shown = [c for c in (self._prepare(c) for c in claims) if c is not None]
+        """A header and one line per claim; the first ``unmarked`` (roster lines) get no
+        confirmed/suspected mark."""
+        shown = [(i, c) for i, c in enumerate(self._prepare(c) for c in claims) if c is not None]
         if not shown:
             return
         self.header(name, since)
-        for c in shown:
+        for i, c in shown:
             self.claims.append(c)
             line = "・" + c.text
             if not self.stakeholders:
-                if mark and c.source_ids:
+                if mark and c.source_ids and i >= unmarked:
                     line += tx.MARK[c.certainty][self.lang]
                 line += _refs(c, self.lang)
             self.lines.append(line)
@@ -185,7 +193,7 @@ def render_open(
             body.claims.append(c)
             body.plain(c.text)
     else:
-        body.section("actions", pic.roster + pic.section("actions"))
+        body.section("actions", pic.roster + pic.section("actions"), unmarked=len(pic.roster))
         body.section("confirmed", pic.section("confirmed"))
         body.section("suspected", pic.section("suspected"))
         body.section("decisions", pic.section("decisions"))
@@ -207,9 +215,7 @@ def render_closing(
     body.plain(tx.DURATION[lang].format(d=tx.duration(end - start, lang), start=tx.hhmm(start),
                                         end=tx.hhmm(end)))  # fmt: skip
     _impact(pic, body)
-    causes = [c for c in pic.section("confirmed") if _is_cause(pic, c)]
-    suspected_causes = [c for c in pic.section("suspected") if _is_cause(pic, c)]
-    body.section("cause", causes + suspected_causes)
+    body.section("cause", pic.section("cause"))
     if body.stakeholders:
         _plain_state(state, pic, body)
         body.section("decisions", pic.section("decisions"))
@@ -224,7 +230,3 @@ def render_closing(
         for i, item in enumerate(tx.RETRO_KINDS[lang], 1):
             body.lines.append(f"  {i}. {item}")
     return Rendered(head, "\n".join([head, *body.lines]), body.claims)
-
-
-def _is_cause(pic: Picture, claim: Claim) -> bool:
-    return any(f.kind == "cause" and f.source_ids == claim.source_ids for f in pic.facts)

@@ -15,8 +15,9 @@ from typing import Literal
 from assistant.core.model import Claim, Fact, IncidentState, Lang, Phase
 
 LIMITS = {"impact": 3, "actions": 4, "confirmed": 6, "suspected": 3, "decisions": 3, "waiting": 3}
-_CONFIRMED_KINDS = ("cause", "change", "symptom", "recovery", "user_comms")
-_APPROVAL = re.compile(r"approv|sign.?off|go-?ahead|承認|許可|了承|GO|OKが", re.I)
+# readers want the cause first, then whether it is getting better, then the rest
+_CONFIRMED_KINDS = ("cause", "recovery", "symptom", "change", "user_comms")
+_APPROVAL = re.compile(r"approv|sign.?off|go-?ahead|承認|許可|了承|GOが出|OKが出", re.I)
 _ACTION_KIND = (
     ("rollback", re.compile(r"roll(?:ing|ed)? ?back|revert|ロールバック|切り戻|リバート", re.I)),
     ("flag", re.compile(r"flag|フラグ", re.I)),
@@ -150,12 +151,20 @@ def picture(state: IncidentState, lang: Lang, *, names: bool = True) -> Picture:
     action_claims = [_claim("actions", f, _with_by(state, f, names)) for f in actions]
     pic.claims["actions"] = _recent(action_claims, "actions")
 
-    confirmed = [
-        _claim("confirmed", f)
+    # the latest confirmed cause always stays in view; the rest are the most recent
+    keep = confirmed_cause[-1:]
+    others = [
+        f
         for f in facts
-        if f.kind in _CONFIRMED_KINDS and f.certainty == "confirmed"
+        if f.kind in _CONFIRMED_KINDS and f.certainty == "confirmed" and f not in keep
     ]
-    pic.claims["confirmed"] = _recent(confirmed, "confirmed")
+    confirmed = keep + others[-(LIMITS["confirmed"] - len(keep)) :]
+    confirmed.sort(key=lambda f: (_CONFIRMED_KINDS.index(f.kind), f.at))
+    pic.claims["confirmed"] = [_claim("confirmed", f) for f in confirmed]
+    causes = confirmed_cause[-2:] or by_kind.get("cause", [])[-2:]
+    pic.claims["cause"] = [
+        _claim("confirmed" if f.certainty == "confirmed" else "suspected", f) for f in causes
+    ]
     suspected = [
         _claim("suspected", f)
         for f in facts

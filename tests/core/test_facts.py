@@ -64,7 +64,8 @@ def test_kinds(text: str, kind: str) -> None:
         "I think the cause is the new cache config",
         "maybe the cache is the root cause",
         "the deploy might be the cause",
-        "Is the DB the cause?",
+        "the DB is the cause?",
+        "DBが原因？",
         "原因はキャッシュかも",
         "キャッシュ設定が原因の可能性があります",
         "DBが原因っぽい",
@@ -98,6 +99,42 @@ def test_plain_statements_are_confirmed() -> None:
 def test_things_that_did_not_happen_are_not_actions_or_recoveries(text: str) -> None:
     """Questions, plans, negations and requests never become action/recovery facts."""
     assert all(f.kind not in ("action", "recovery", "decision") for f in extract(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "are customers affected?",
+        "what can I tell customers right now?",
+        "Is the DB the cause?",
+        "影響はありますか？",
+        "原因は何でしょうか",
+        "@bob please check the upload service errors",
+        "I'll take the status page and customer replies",
+    ],
+)
+def test_questions_requests_and_plans_claim_nothing(text: str) -> None:
+    """Real questions, requests and "I'll …" plans are not facts (the roster reads requests)."""
+    assert extract(text, mentions=[BOB]) == []
+
+
+def test_questions_to_the_bot_are_not_facts() -> None:
+    """A message mentioning the bot is a question for it, not a claim about the incident."""
+    bot = User(id="b0", name="helper", is_bot=True)
+    assert extract("@helper users can't log in, what should we do", mentions=[bot]) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("uploads succeeding again, 5xx back to 0", "recovery"),
+        ("file uploads are failing for everyone", "impact"),
+        ("全ユーザーでアップロードが失敗しています", "impact"),
+    ],
+)
+def test_more_recovery_and_impact_wording(text: str, kind: str) -> None:
+    """ "… again", "back to 0" are recoveries; "for everyone"/「全ユーザー」 is impact."""
+    assert one(text).kind == kind
 
 
 def test_suggestions_are_decisions_only_from_the_commander() -> None:
