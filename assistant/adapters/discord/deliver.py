@@ -17,10 +17,10 @@ from typing import Any
 import discord
 
 from assistant.adapters.discord.port import DeliveryLike, ServicePort
-from assistant.adapters.discord.render import Outgoing, render
+from assistant.adapters.discord.render import Outgoing, render, render_update
 from assistant.adapters.discord.views import ProposalView
 from assistant.core.actions import Notice, PostUpdate, Reply
-from assistant.core.model import Lang
+from assistant.core.model import Lang, StatusUpdate
 
 log = logging.getLogger(__name__)
 
@@ -177,6 +177,14 @@ class Deliverer:
         channel = await self.channels(self.stakeholder_channel_id)
         if channel is not None:
             await channel.send(**out.send_kwargs(), nonce=nonce_for(delivery.seq) + "s")
+
+    async def post_unrecorded(self, incident_id: str, update: StatusUpdate) -> str | None:
+        """Post an update the service did not record (fallback for approved drafts)."""
+        channel = await self.channels(int(incident_id))
+        if channel is None:
+            return None
+        sent = await channel.send(**render_update(update).send_kwargs())
+        return str(sent.id)
 
     def _done(
         self, delivery: DeliveryLike, sent: discord.Message | None, report: DeliveryReport

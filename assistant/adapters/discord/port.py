@@ -1,19 +1,19 @@
 """What the Discord adapter needs from the service layer (assistant/service.py).
 
 Written as Protocols so the adapter and its tests do not import the service module; the
-real ``IncidentService`` satisfies them structurally. ``post_draft`` and ``answer_outside``
-go beyond the shared conventions and are listed in the adapter's report.
+real ``IncidentService`` satisfies them structurally. ``answer_outside`` and the optional
+``post_draft`` go beyond the shared conventions.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from assistant.core.actions import Action
 from assistant.core.events import Event
-from assistant.core.model import Answer, IncidentConfig, IncidentState, Lang, StatusUpdate
+from assistant.core.model import Answer, IncidentConfig, IncidentState, StatusUpdate
 
 
 class DeliveryLike(Protocol):
@@ -50,10 +50,18 @@ class ServicePort(Protocol):
     def pending_deliveries(self, incident_id: str | None = None) -> Sequence[DeliveryLike]: ...
     def mark_delivered(self, seq: int, external_id: str | None = None) -> None: ...
     def last_processed_message_id(self, channel_id: str) -> str | None: ...
-    # beyond CONVENTIONS.md
+    # beyond CONVENTIONS.md (the lead's service has it)
+    def answer_outside(self, question: str, message_id: str, at: datetime) -> Answer: ...
+
+
+@runtime_checkable
+class DraftPoster(Protocol):
+    """Records and delivers an /update draft the commander approved.
+
+    Optional: without it the adapter posts the approved draft directly (not recorded in
+    the incident state, so the cadence clock does not restart).
+    """
+
     async def post_draft(
         self, incident_id: str, update: StatusUpdate
     ) -> Sequence[DeliveryLike]: ...
-    async def answer_outside(
-        self, question: str, message_id: str, at: datetime, lang: Lang
-    ) -> Answer: ...

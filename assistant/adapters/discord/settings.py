@@ -15,10 +15,10 @@ class DiscordSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     token: SecretStr = SecretStr("")
-    # Servers the bot serves (empty: any). With ``dev_guild_sync`` the slash commands are
-    # synced to each of them directly (instant) instead of globally (can take up to an hour).
+    # Servers the bot serves (empty: any). With ``dev_guild_sync`` (default) and guild ids the
+    # slash commands are synced to each of them (instant); otherwise globally (up to an hour).
     guild_ids: list[int] = Field(default_factory=list)
-    dev_guild_sync: bool = False
+    dev_guild_sync: bool = True
     # Channels and threads whose name matches one of these (fnmatch) are incidents.
     channel_patterns: list[str] = Field(default_factory=lambda: ["inc-*", "incident-*"])
     # Channels (and their threads) under these categories are incidents.

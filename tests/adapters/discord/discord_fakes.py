@@ -25,6 +25,7 @@ from assistant.adapters.discord.render import ALLOWED_MENTIONS
 from assistant.adapters.discord.settings import DiscordSettings
 from assistant.core.actions import Action
 from assistant.core.events import Event
+from assistant.core.lang import detect_one
 from assistant.core.model import (
     Answer,
     IncidentConfig,
@@ -229,7 +230,7 @@ class FakeService:
         self.ensured: list[tuple[str, IncidentConfig | None]] = []
         self.drafts: list[tuple[str, StatusUpdate]] = []
         self.draft_script: list[Action] = []
-        self.outside: list[tuple[str, str, Lang]] = []
+        self.outside: list[tuple[str, str]] = []
 
     # scripting
     def add_incident(self, incident_id: str, *, lang: Lang = "en", title: str = "") -> None:
@@ -308,16 +309,19 @@ class FakeService:
     def last_processed_message_id(self, channel_id: str) -> str | None:
         return self.last_processed.get(channel_id)
 
+    def answer_outside(self, question: str, message_id: str, at: datetime) -> Answer:
+        self.outside.append((question, message_id))
+        ja = detect_one(question) == "ja"
+        text = "指揮官の役割は…" if ja else "A commander decides and delegates."
+        return Answer(at=at, in_reply_to=message_id, intent="guidance", text=text)
+
+
+class DraftingService(FakeService):
+    """A fake service that can also record approved /update drafts (``post_draft``)."""
+
     async def post_draft(self, incident_id: str, update: StatusUpdate) -> list[FakeDelivery]:
         self.drafts.append((incident_id, update))
         return self.store(incident_id, self.draft_script)
-
-    async def answer_outside(
-        self, question: str, message_id: str, at: datetime, lang: Lang
-    ) -> Answer:
-        self.outside.append((question, message_id, lang))
-        text = "指揮官の役割は…" if lang == "ja" else "A commander decides and delegates."
-        return Answer(at=at, in_reply_to=message_id, intent="guidance", text=text)
 
 
 # --------------------------------------------------------------------------- context

@@ -119,7 +119,7 @@ async def test_sync_to_dev_guilds_or_globally() -> None:
         "incident",
     }
     await dev.close()
-    prod = _bot(DiscordSettings(guild_ids=[1]))
+    prod = _bot(DiscordSettings(guild_ids=[1], dev_guild_sync=False))
     await prod.load_features()
     await prod.sync_commands()
     assert prod.tree.synced == [None]  # type: ignore[attr-defined]
@@ -151,3 +151,21 @@ async def test_rejected_token_becomes_a_config_error() -> None:
     bot = RejectedBot(service=FakeService(), settings=DiscordSettings())  # type: ignore[arg-type]
     with pytest.raises(BotConfigError, match="Discord rejected the token"):
         await start_bot(bot, "a.b.c")
+
+
+async def test_no_guilds_means_global_sync() -> None:
+    """Without guild ids the commands are synced globally even with the dev flag on."""
+    bot = _bot(DiscordSettings())
+    await bot.load_features()
+    await bot.sync_commands()
+    assert bot.tree.synced == [None]  # type: ignore[attr-defined]
+    await bot.close()
+
+
+def test_the_real_service_satisfies_the_port() -> None:
+    """The lead's IncidentService has every method the adapter calls (checked by name)."""
+    from assistant.adapters.discord.port import ServicePort
+    from assistant.service import IncidentService
+
+    wanted = [n for n in dir(ServicePort) if not n.startswith("_")]
+    assert wanted and all(callable(getattr(IncidentService, n, None)) for n in wanted)

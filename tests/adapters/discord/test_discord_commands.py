@@ -11,6 +11,7 @@ from discord import app_commands
 from discord_fakes import (
     ROLE_ID,
     T0,
+    DraftingService,
     Harness,
     all_send_calls,
     assert_safe_mentions,
@@ -40,8 +41,8 @@ from assistant.core.model import Answer, Assignment, Phase, StatusUpdate, User
 COMMANDER = member(1, "alice")
 
 
-def _incident(lang: str = "en") -> tuple[Harness, Any]:
-    h = Harness()
+def _incident(lang: str = "en", *, drafts: bool = True) -> tuple[Harness, Any]:
+    h = Harness(service=DraftingService() if drafts else None)
     h.service.add_incident("100", lang=lang)  # type: ignore[arg-type]
     return h, h.add(text_channel(100, "inc-payments"))
 
@@ -301,6 +302,20 @@ async def test_update_draft_discard_posts_nothing() -> None:
     ch.send.assert_not_awaited()
 
 
+async def test_approved_draft_is_posted_directly_when_the_service_cannot_record_it() -> None:
+    """Fallback: a service without post_draft still gets the approved update posted."""
+    h, ch = _incident(drafts=False)
+    it = interaction(ch, COMMANDER)
+    h.service.then(_update("[Investigating] x", draft_for=User(id="1", name="alice")))
+    cog = UpdatesCog(h.ctx)
+    task = asyncio.create_task(cog.update.callback(cog, it, None))
+    await _wait_for(lambda: it.followup.send.await_count > 0)
+    await _draft_view(it).post.callback(interaction(ch, COMMANDER))
+    await task
+    assert ch.send.await_args.kwargs["embed"].title == "[Investigating] x"
+    assert_safe_mentions(ch.send.await_args_list)
+
+
 async def test_ask_in_an_incident_answers_publicly() -> None:
     """/ask in an incident: public defer, Command(ask), the Reply as the follow-up."""
     h, ch = _incident()
@@ -335,6 +350,7 @@ async def test_ask_outside_incidents_uses_the_onboarding_answer() -> None:
     it = interaction(ch, COMMANDER)
     cog = AskCog(h.ctx)
     await cog.ask.callback(cog, it, "新任の指揮官が最初にやることは？")
-    assert h.service.outside[0][2] == "ja" and h.service.events == []
+    assert h.service.outside[0][0] == "新任の指揮官が最初にやることは？"
+    assert h.service.events == []
     assert it.followup.send.await_args.kwargs["content"] == "指揮官の役割は…"
     assert_safe_mentions(it.followup.send.await_args_list)

@@ -119,7 +119,8 @@ async def test_mention_outside_incidents_gets_an_onboarding_answer() -> None:
         47, member(1, "alice"), f"<@{BOT_ID}> 指揮官は何をする？", ch, mentions=[bot_member()]
     )
     await AskCog(h.ctx).on_message(msg)
-    assert h.service.outside == [("指揮官は何をする？", "47", "ja")]
+    assert h.service.outside == [("指揮官は何をする？", "47")]
+    assert msg.reply.await_args.kwargs["content"] == "指揮官の役割は…"
     assert h.service.events == []
     msg.reply.assert_awaited_once()
     assert_safe_mentions(msg.reply.await_args_list)
@@ -131,7 +132,7 @@ async def test_direct_message_is_answered_in_english() -> None:
     dm = dm_channel(400)
     msg = message(48, member(1, "alice"), "what does a commander do?", dm, in_guild=False)
     await AskCog(h.ctx).on_message(msg)
-    assert h.service.outside == [("what does a commander do?", "48", "en")]
+    assert h.service.outside == [("what does a commander do?", "48")]
     assert msg.reply.await_args.kwargs["content"] == "A commander decides and delegates."
 
 

@@ -43,8 +43,8 @@ class AskCog(commands.Cog):
             return
         await interaction.response.defer(thinking=True)
         lang = detect_one(question)
-        answer = await self.ctx.service.answer_outside(
-            question, str(interaction.id), interaction.created_at, lang
+        answer = self.ctx.service.answer_outside(
+            question, str(interaction.id), interaction.created_at
         )
         await interaction.followup.send(**render_answer(answer, lang).send_kwargs())
 
@@ -61,9 +61,7 @@ class AskCog(commands.Cog):
         if not question:
             return
         lang = detect_one(question)
-        answer = await self.ctx.service.answer_outside(
-            question, str(message.id), message.created_at, lang
-        )
+        answer = self.ctx.service.answer_outside(question, str(message.id), message.created_at)
         out = render_answer(answer, lang)
         await message.reply(**out.send_kwargs())
 

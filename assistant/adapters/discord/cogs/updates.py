@@ -7,6 +7,7 @@ recorded and delivered like any other update.
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -16,6 +17,7 @@ from discord.ext import commands
 from assistant.adapters.discord.context import BotContext
 from assistant.adapters.discord.interact import run_command
 from assistant.adapters.discord.phrases import say
+from assistant.adapters.discord.port import DraftPoster
 from assistant.adapters.discord.render import ALLOWED_MENTIONS, Outgoing, render_update
 from assistant.adapters.discord.translator import L
 from assistant.adapters.discord.views import DraftDecision, DraftView
@@ -26,6 +28,7 @@ if TYPE_CHECKING:
     from assistant.adapters.discord.bot import IncidentBot
 
 Interaction = discord.Interaction[Any]
+log = logging.getLogger(__name__)
 
 AUDIENCE_CHOICES = [
     app_commands.Choice(name=L("choice.responders"), value="responders"),
@@ -93,8 +96,14 @@ class UpdatesCog(commands.Cog):
     ) -> None:
         if decision.choice == "post":
             posted = apply_edit(draft, decision.text, prefix)
-            deliveries = await self.ctx.service.post_draft(incident_id, posted)
-            await self.ctx.deliverer.deliver(deliveries)
+            service = self.ctx.service
+            if isinstance(service, DraftPoster):
+                await self.ctx.deliverer.deliver(await service.post_draft(incident_id, posted))
+            else:
+                log.warning(
+                    "incident %s: service cannot record drafts; posting unrecorded", incident_id
+                )
+                await self.ctx.deliverer.post_unrecorded(incident_id, posted)
             self.ctx.wake_scheduler()
         elif decision.choice == "timeout":
             await message.edit(

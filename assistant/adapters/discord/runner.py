@@ -1,0 +1,59 @@
+"""``incident-assistant run``: settings -> app -> bot, with one-line errors.
+
+The CLI calls ``run_from_settings``; nothing here runs at import time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from typing import TYPE_CHECKING, TextIO
+
+import discord
+from pydantic import SecretStr
+
+from assistant.adapters.discord.bot import run_bot
+from assistant.adapters.discord.errors import BotConfigError, check_token
+from assistant.adapters.discord.settings import DiscordSettings
+
+if TYPE_CHECKING:
+    from assistant.settings import Settings
+
+
+def discord_settings(settings: Settings) -> DiscordSettings:
+    """The Discord part of the application settings."""
+    return DiscordSettings(
+        token=settings.discord_token or SecretStr(""),
+        guild_ids=list(settings.discord_guild_ids),
+        dev_guild_sync=bool(getattr(settings, "discord_dev_guild_sync", True)),
+        channel_patterns=list(settings.channel_patterns),
+        category_ids=list(settings.incident_category_ids),
+        parent_channel_id=settings.incident_parent_channel_id,
+        commander_role_id=settings.commander_role_id,
+        stakeholder_channel_id=settings.stakeholder_channel_id,
+    )
+
+
+def run_from_settings(settings: Settings, *, err: TextIO = sys.stderr) -> int:
+    """Run the bot until it stops. Returns the process exit code."""
+    from assistant.app import build_app
+
+    config = discord_settings(settings)
+    try:
+        check_token(config.token.get_secret_value())  # before opening any store
+    except BotConfigError as exc:
+        print(f"error: {exc}", file=err)
+        return 2
+    discord.utils.setup_logging(level=logging.INFO, root=True)
+    app = build_app(settings)
+    try:
+        asyncio.run(run_bot(config, app.service, base_config=settings.incident_defaults()))
+    except BotConfigError as exc:
+        print(f"error: {exc}", file=err)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        app.close()
+    return 0
