@@ -354,3 +354,26 @@ async def test_ask_outside_incidents_uses_the_onboarding_answer() -> None:
     assert h.service.events == []
     assert it.followup.send.await_args.kwargs["content"] == "指揮官の役割は…"
     assert_safe_mentions(it.followup.send.await_args_list)
+
+
+async def test_declare_opens_a_channel_in_the_category_when_configured() -> None:
+    """Categories and no parent channel: each incident gets its own channel there."""
+    from discord_fakes import spec
+
+    from assistant.adapters.discord.settings import DiscordSettings
+
+    h = Harness(settings=DiscordSettings(category_ids=[55]))
+    here = h.add(text_channel(100, "general"))
+    category = spec(discord.CategoryChannel, id=55)
+    here.guild.get_channel.return_value = category
+    created = h.add(text_channel(602, "inc-1128-0900 db"))
+    here.guild.create_text_channel.return_value = created
+    it = interaction(here, COMMANDER)
+    h.service.then(_update("[Investigating] db"))
+    cog = IncidentCog(h.ctx)
+    await cog.declare.callback(cog, it, "db", None)
+    call = here.guild.create_text_channel.await_args
+    assert call.args[0] == "inc-1128-0900 db" and call.kwargs["category"] is category
+    here.create_thread.assert_not_awaited()
+    assert h.service.ensured[0][0] == "602"
+    assert created.send.await_args.kwargs["embed"].title == "[Investigating] db"

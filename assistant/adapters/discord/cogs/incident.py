@@ -1,8 +1,9 @@
 """/incident declare and /incident resolve.
 
 Declaring opens a public thread under the configured parent channel (or the channel the
-command ran in), or a new channel in the first configured category; registers it with the
-service; and lets the core record the commander and compose the first update.
+command ran in); with categories configured and no parent channel it opens a new channel in
+the first category instead. The new place is registered with the service, and the core
+records the commander and composes the first update.
 """
 
 from __future__ import annotations
@@ -83,26 +84,26 @@ class IncidentCog(commands.Cog):
         settings = self.ctx.settings
         name = incident_name(title, interaction.created_at)
         reason = f"incident declared by {interaction.user.name}"
+        guild = interaction.guild
+        if settings.parent_channel_id is None and settings.category_ids and guild is not None:
+            category = guild.get_channel(settings.category_ids[0])
+            if isinstance(category, discord.CategoryChannel):
+                return await guild.create_text_channel(name, category=category, reason=reason)
         parent: object = interaction.channel
         if settings.parent_channel_id is not None:
             parent = await self.ctx.channels(settings.parent_channel_id)
         if isinstance(parent, discord.Thread):
             parent = parent.parent
-        if isinstance(parent, discord.TextChannel):
-            thread = await parent.create_thread(
-                name=name,
-                type=discord.ChannelType.public_thread,
-                auto_archive_duration=THREAD_ARCHIVE_MINUTES,
-                reason=reason,
-            )
-            await thread.add_user(interaction.user)
-            return thread
-        guild = interaction.guild
-        if guild is not None and settings.category_ids:
-            category = guild.get_channel(settings.category_ids[0])
-            if isinstance(category, discord.CategoryChannel):
-                return await guild.create_text_channel(name, category=category, reason=reason)
-        return None
+        if not isinstance(parent, discord.TextChannel):
+            return None
+        thread = await parent.create_thread(
+            name=name,
+            type=discord.ChannelType.public_thread,
+            auto_archive_duration=THREAD_ARCHIVE_MINUTES,
+            reason=reason,
+        )
+        await thread.add_user(interaction.user)
+        return thread
 
     @incident.command(name="resolve", description=L("incident.resolve"))
     @app_commands.describe(note=L("param.note"))
