@@ -91,11 +91,16 @@ KIND_CUES: tuple[tuple[FactKind, re.Pattern[str]], ...] = (
         r"|failing|fail|see|seeing|get|getting|report\w*|affected|impacted|hit)\b"
         r"|\bfor (?:everyone|everybody|all (?:users|customers|tenants)|some (?:users|customers)"
         r"|many (?:users|customers))\b"
+        r"|\b(?:support )?(?:tickets|complaints|calls) (?:coming in|are coming|about)\b"
+        r"|\bsupport is getting\b"
         r"|\b(?:affected|impacted|impact|outage|unavailable|down for|can't log ?in"
         r"|cannot log ?in|\d+ ?% of (?:requests|users|traffic|customers))\b")),
     ("impact", re.compile(
         r"(?:ユーザー|ユーザ|お客様|顧客|利用者|テナント).{0,20}?(?:できな|でき(?:ず|ません)|失敗"
         r"|表示され|使え|繋がら|つながら|届か|影響|エラー)|影響|利用できな|ログインできな|全ユーザー|全員|一部のユーザー|すべてのユーザー"
+        r"|(?:決済|ログイン|注文|購入|アップロード|ダウンロード|表示|検索|送信|支払い|予約|会計)"
+        r".{0,8}?(?:失敗|できな|でき(?:ず|ません)|エラーにな)"
+        r"|問い合わせ|苦情|クレーム"
         r"|表示されな|使えな|繋がらな|つながらな|サービス(?:停止|断)|全断")),
     ("symptom", _re(
         r"\b(?:errors?|5xx|50[0-4]s?|latency|timeouts?|timing out|alerts?|firing|paging"

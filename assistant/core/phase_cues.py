@@ -127,6 +127,15 @@ CUES: tuple[Cue, ...] = (
          r"\b(?:bringing up|adding|added|provisioning|provisioned|spinning up|spun up)\b.{0,24}?"
          r"\b(?:nodes?|capacity|instances?|replicas?|servers?|machines?)\b"),
     _cue("fix_started", Phase.MITIGATING,
+         r"\bv\d+(?:\.\d+)+\b.{0,6}?\b(?:deploying|is deploying|rolling out|rolled out"
+         r"|going out|is live)\b"),
+    _cue("fix_started", Phase.MITIGATING,
+         r"\b(?:bumping|bumped|raising|raised|increasing|increased)\b.{0,20}?\b(?:limits?|quotas?"
+         r"|capacity|replicas|pool size|connection pool|timeouts?)\b"),
+    _cue("fix_started", Phase.MITIGATING,
+         r"(?:上限|リミット|メモリ|容量|台数|レプリカ|クォータ|コネクションプール).{0,8}?"
+         r"(?:引き上げ|上げ|増や|増強し)(?:ました|ます|ています|た)"),
+    _cue("fix_started", Phase.MITIGATING,
          r"\b(?:started|starting|kicked off)\b.{0,20}?\b(?:index|migration|failover|restart|reload"
          r"|scale|patch|fix|rollback|revert|deploy)\w*"),
     _cue("fix_started", Phase.MITIGATING,

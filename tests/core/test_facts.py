@@ -77,6 +77,12 @@ def test_hedges_make_a_fact_suspected(text: str) -> None:
     assert one(text).certainty == "suspected"
 
 
+def test_hearsay_marker_makes_it_suspected() -> None:
+    """「…模様」 (it seems) is a hedge too."""
+    fact = one("決済が一部失敗している模様")
+    assert (fact.kind, fact.certainty) == ("impact", "suspected")
+
+
 def test_plain_statements_are_confirmed() -> None:
     """Without a hedge the writer states a fact: confirmed."""
     assert one("原因は設定ミスと判明しました").certainty == "confirmed"
@@ -130,6 +136,8 @@ def test_questions_to_the_bot_are_not_facts() -> None:
         ("uploads succeeding again, 5xx back to 0", "recovery"),
         ("file uploads are failing for everyone", "impact"),
         ("全ユーザーでアップロードが失敗しています", "impact"),
+        ("決済失敗の問い合わせが来始めてます", "impact"),
+        ("support is getting calls about checkout", "impact"),
     ],
 )
 def test_more_recovery_and_impact_wording(text: str, kind: str) -> None:

@@ -194,6 +194,19 @@ def test_japanese_stakeholder_update() -> None:
         assert internal not in text
 
 
+def test_stakeholder_update_drops_japanese_names_and_hosts() -> None:
+    """Japanese display names (with さん) and host names never reach stakeholders."""
+    run = Run("ja")
+    suzuki = User(id="u7", name="suzuki", display_name="鈴木")
+    run.command(0, "declare", title="ログイン障害")
+    run.say(1, suzuki, "鈴木さんの環境と auth-1.prod.example.com 経由でログインできないことを確認")
+    stake = run.compose(2, "stakeholders").text
+    assert "鈴木" not in stake and "example.com" not in stake and "auth-1" not in stake
+    assert "担当者の環境と 社内システム 経由でログインできないことを確認" in stake
+    responders = run.compose(2).text
+    assert "鈴木さんの環境" in responders
+
+
 def test_edited_message_is_reflected_in_the_next_update() -> None:
     """After an edit, the update quotes the message as it reads now."""
     run = english_incident()
