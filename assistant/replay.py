@@ -87,7 +87,7 @@ async def replay(
     def show(deliveries: list[Delivery]) -> None:
         for d in deliveries:
             emit(d.action)
-            service.mark_delivered(d.seq)
+        service.mark_all_delivered([d.seq for d in deliveries if not d.delivered])
 
     # What a previous, interrupted run already produced comes first, in its original order.
     show(service.deliveries(incident_id))

@@ -262,6 +262,9 @@ class IncidentService:
     def mark_delivered(self, seq: int, external_id: str | None = None) -> None:
         self.store.mark_delivered(seq, external_id)
 
+    def mark_all_delivered(self, seqs: list[int]) -> None:
+        self.store.mark_all_delivered(seqs)
+
     def checkpoint(self) -> None:
         """Snapshot every loaded incident (clean shutdown; end of a replay)."""
         for incident_id, state in self._states.items():

@@ -38,9 +38,13 @@ CREATE TABLE IF NOT EXISTS incidents (
     title TEXT NOT NULL DEFAULT '',
     phase TEXT NOT NULL,
     is_open INTEGER NOT NULL DEFAULT 1,
-    state_json TEXT NOT NULL,
-    snapshot_seq INTEGER NOT NULL DEFAULT 0,
     last_seq INTEGER NOT NULL DEFAULT 0
+);
+-- kept apart from ``incidents`` so that the per-event bookkeeping never rewrites it
+CREATE TABLE IF NOT EXISTS snapshots (
+    incident_id TEXT PRIMARY KEY,
+    seq INTEGER NOT NULL,
+    state_json TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS events (
     incident_id TEXT NOT NULL,
@@ -183,7 +187,9 @@ class SqliteStore:
 
     def load(self, incident_id: str) -> LoadedIncident | None:
         row = self._db.execute(
-            "SELECT state_json, snapshot_seq, last_seq FROM incidents WHERE id = ?", (incident_id,)
+            "SELECT s.state_json, s.seq, i.last_seq FROM incidents i"
+            " JOIN snapshots s ON s.incident_id = i.id WHERE i.id = ?",
+            (incident_id,),
         ).fetchone()
         if row is None:
             return None
@@ -200,16 +206,13 @@ class SqliteStore:
     def create(self, state: IncidentState) -> None:
         with self._tx() as db:
             db.execute(
-                "INSERT OR IGNORE INTO incidents"
-                " (id, channel_id, title, phase, is_open, state_json) VALUES (?, ?, ?, ?, ?, ?)",
-                (
-                    state.id,
-                    state.channel_id,
-                    state.title,
-                    state.phase.value,
-                    1,
-                    state.model_dump_json(),
-                ),
+                "INSERT OR IGNORE INTO incidents (id, channel_id, title, phase, is_open)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (state.id, state.channel_id, state.title, state.phase.value, 1),
+            )
+            db.execute(
+                "INSERT OR IGNORE INTO snapshots (incident_id, seq, state_json) VALUES (?, 0, ?)",
+                (state.id, state.model_dump_json()),
             )
 
     def processed_keys(self, incident_id: str) -> set[str]:
@@ -253,40 +256,27 @@ class SqliteStore:
                 rows.append(OutboxRow(out_seq, state.id, action, False, None))
                 self._index_action(db, out_seq, action)
             self._index_event(db, state.id, event)
-            snapshot = seq % self.snapshot_every == 0
             db.execute(
-                "UPDATE incidents SET title = ?, phase = ?, is_open = ?, last_seq = ?"
-                + (", state_json = ?, snapshot_seq = ?" if snapshot else "")
-                + " WHERE id = ?",
-                (
-                    state.title,
-                    state.phase.value,
-                    int(state.is_open),
-                    seq,
-                    *((state.model_dump_json(), seq) if snapshot else ()),
-                    state.id,
-                ),
+                "UPDATE incidents SET title = ?, phase = ?, is_open = ?, last_seq = ? WHERE id = ?",
+                (state.title, state.phase.value, int(state.is_open), seq, state.id),
             )
-            if snapshot:
-                self._index_participants(db, state)
+            if seq % self.snapshot_every == 0:
+                self._write_snapshot(db, state, seq)
         return rows
 
     def snapshot(self, state: IncidentState, seq: int) -> None:
         """Write the full state now (on clean shutdown or at the end of a replay)."""
         with self._tx() as db:
-            db.execute(
-                "UPDATE incidents SET state_json = ?, snapshot_seq = ?, phase = ?, is_open = ?"
-                " WHERE id = ? AND last_seq = ?",
-                (
-                    state.model_dump_json(),
-                    seq,
-                    state.phase.value,
-                    int(state.is_open),
-                    state.id,
-                    seq,
-                ),
-            )
-            self._index_participants(db, state)
+            last = db.execute("SELECT last_seq FROM incidents WHERE id = ?", (state.id,)).fetchone()
+            if last is not None and last[0] == seq:
+                self._write_snapshot(db, state, seq)
+
+    def _write_snapshot(self, db: sqlite3.Connection, state: IncidentState, seq: int) -> None:
+        db.execute(
+            "UPDATE snapshots SET state_json = ?, seq = ? WHERE incident_id = ?",
+            (state.model_dump_json(), seq, state.id),
+        )
+        self._index_participants(db, state)
 
     # ------------------------------------------------------------------ outbox
     def outbox(
@@ -308,6 +298,14 @@ class SqliteStore:
         self._db.execute(
             "UPDATE outbox SET delivered = 1, external_id = ? WHERE seq = ?", (external_id, seq)
         )
+
+    def mark_all_delivered(self, seqs: list[int]) -> None:
+        """Mark several deliveries at once (replay prints in batches)."""
+        if seqs:
+            with self._tx() as db:
+                db.executemany(
+                    "UPDATE outbox SET delivered = 1 WHERE seq = ?", [(s,) for s in seqs]
+                )
 
     # ------------------------------------------------------------------ cursors
     def last_message(self, channel_id: str) -> str | None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Literal
 
 from assistant.core.model import ChatMessage
@@ -559,9 +560,23 @@ def scan(messages: Iterable[ChatMessage]) -> dict[Signal, Evidence]:
     """Every signal's latest answer from these messages (callers pass human messages only)."""
     evidence: dict[Signal, Evidence] = {s: Evidence() for s in SIGNALS}
     for msg in messages:
-        for sentence in sentences(msg.content):
-            if is_question(sentence):
-                continue
-            for signal, value in _find(sentence).items():
+        for sentence, found in _findings(msg.content):
+            for signal, value in found:
                 evidence[signal].record(value, msg.id, sentence)
     return evidence
+
+
+@lru_cache(maxsize=32_768)
+def _findings(
+    content: str,
+) -> tuple[tuple[str, tuple[tuple[Signal, Literal["yes", "no"]], ...]], ...]:
+    """The cues of one message's statements. Cached: the advisor rescans the whole incident
+    on every question, and a message's text decides its cues (edits change the key)."""
+    out = []
+    for sentence in sentences(content):
+        if is_question(sentence):
+            continue
+        found = tuple(_find(sentence).items())
+        if found:
+            out.append((sentence, found))
+    return tuple(out)

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 
 class Phase(StrEnum):
@@ -257,6 +257,10 @@ class IncidentState(Model):
     detected_lang: Lang | None = None
     seq: int = 0  # counter for ids the core mints (assignments, proposals)
 
+    # assignments by user; rebuilt whenever the list grows (assignments are only appended)
+    _by_user: dict[str, list[Assignment]] = PrivateAttr(default_factory=dict)
+    _index_len: int = PrivateAttr(default=-1)
+
     # --- small derived helpers (no I/O, no clock) ---
 
     @property
@@ -277,12 +281,18 @@ class IncidentState(Model):
         """Messages that still exist, oldest first."""
         return [m for m in self.messages.values() if not m.deleted]
 
+    def assignments_of(self, user_id: str) -> list[Assignment]:
+        """Every assignment ``user_id`` has held, oldest first (indexed: rosters run per tick)."""
+        if self._index_len != len(self.assignments):
+            index: dict[str, list[Assignment]] = {}
+            for a in self.assignments:
+                index.setdefault(a.user.id, []).append(a)
+            self._by_user, self._index_len = index, len(self.assignments)
+        return self._by_user.get(user_id, [])
+
     def open_assignments(self, user_id: str | None = None) -> list[Assignment]:
-        return [
-            a
-            for a in self.assignments
-            if a.status == "open" and (user_id is None or a.user.id == user_id)
-        ]
+        pool = self.assignments if user_id is None else self.assignments_of(user_id)
+        return [a for a in pool if a.status == "open"]
 
     def is_bot(self, user: User) -> bool:
         if user.is_bot:

@@ -123,9 +123,20 @@ def on_reaction(state: IncidentState, event: ReactionAdded) -> list[Action]:
 
 
 # ---------------------------------------------------------------- chat cues
+def _already_applied(state: IncidentState, msg: ChatMessage) -> bool:
+    """Whether ``msg`` already produced an assignment. Assignments are appended in time
+    order and cite their message, so only those since the message's time need a look."""
+    for a in reversed(state.assignments):
+        if msg.id in a.source_ids:
+            return True
+        if a.since < msg.at:
+            return False
+    return False
+
+
 def on_message(state: IncidentState, msg: ChatMessage) -> list[Action]:
     """Apply the roster cues in ``msg``. Safe to call twice, and on messages to the bot."""
-    if state.is_bot(msg.author) or any(msg.id in a.source_ids for a in state.assignments):
+    if state.is_bot(msg.author) or _already_applied(state, msg):
         return []
     lang = langs.detect_one(msg.content)
     actions: list[Action] = []

@@ -56,7 +56,7 @@ def watched(state: IncidentState, p: Participant, commander: User | None) -> boo
 
 def unassigned_since(state: IncidentState, p: Participant) -> datetime | None:
     """Since when ``p`` has had no open task (``None`` while they hold one)."""
-    mine = [a for a in state.assignments if a.user.id == p.user.id]
+    mine = state.assignments_of(p.user.id)
     if any(a.status == "open" for a in mine):
         return None
     closed = [a.closed_at for a in mine if a.closed_at is not None]
