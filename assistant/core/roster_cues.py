@@ -73,11 +73,13 @@ def parse(resolved: Resolved, author: User) -> list[Cue]:
     handover = _handover(text, resolved.users)
     if handover is not None:
         return [handover]
-    done = _any(ph.DONE, text) and not _any(ph.DONE_GUARD, text)
+    cues: list[Cue] = []
+    if any(_any(ph.HANDOVER_SELF, s) for s in sentences(text) if not _asks(s)):
+        cues.append(Handover(user=None))  # "opening an incident, I'm IC. @lars please …"
+    done = any(_any(ph.DONE, s) and not _any(ph.DONE_GUARD, s) for s in sentences(text))
     release = _release(text, others)
     if release is not None:
-        return [Release(release.users, release.others, release.author, done)]
-    cues: list[Cue] = []
+        return [*cues, Release(release.users, release.others, release.author, done)]
     if done:
         cues.append(Done(text=strip_marks(text)))
     body, purpose = split_purpose(text)
@@ -104,18 +106,26 @@ def _any(patterns: list[re.Pattern[str]], text: str) -> bool:
     return any(p.search(text) for p in patterns)
 
 
+def sentences(text: str) -> list[str]:
+    """The text cut into sentences (。！？!? and line ends; ". " between English ones)."""
+    parts = re.split(r"(?<=[。！？!?\n])|(?<=\.)\s+", text)
+    return [part for part in parts if part.strip()]
+
+
+def _asks(text: str) -> bool:
+    return "?" in text or "？" in text
+
+
 def _handover(text: str, users: list[User]) -> Handover | None:
     for pattern in ph.HANDOVER:
         m = pattern.search(text)
         if m:
             return Handover(user=users[int(m.group(1))])
-    if "?" in text or "？" in text or users:
-        return None
-    return Handover(user=None) if _any(ph.HANDOVER_SELF, text) else None
+    return None
 
 
 def _release(text: str, others: tuple[User, ...]) -> Release | None:
-    if "?" in text or "？" in text:
+    if _asks(text):
         return None
     if _any(ph.RELEASE_OTHERS, text) and _any(ph.RELEASE_OTHERS_VERB, text):
         return Release(users=others, others=True)

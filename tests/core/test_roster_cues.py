@@ -636,3 +636,24 @@ def test_self_assignment_and_request_in_one_message() -> None:
     assert inc.task_of(BOB) == ["rollback"]
     assert inc.task_of(CAROL) == ["comms"]
     assert inc.state.open_assignments(CAROL.id)[0].purpose == "keep support informed"
+
+
+def test_done_is_read_sentence_by_sentence() -> None:
+    """A negation in another sentence does not hide 「確認は完了しました」."""
+    inc = declared("ja")
+    inc.say(ALICE, "@bob v4.0.0 がロールバックして安全か確認してください。目的は可否の判断です", 1,
+            mentions=[BOB])  # fmt: skip
+    inc.say(BOB, "確認結果です。\nダウンマイグレーションは用意してません。確認は完了しました", 5)
+    assert inc.task_of(BOB) == []
+
+
+def test_self_claim_in_a_message_that_also_asks_someone() -> None:
+    """ "opening an incident, I'm IC. @lars what changed today?" names the commander."""
+    lars = person("lars")
+    inc = Incident()
+    inc.say(CAROL, "we're seeing tons of HTTP 307s since this morning", 0)
+    inc.say(DAVE, "opening an incident, I'm IC. @lars what changed today?", 1, mentions=[lars])
+    assert inc.state.commander == DAVE
+    inc.say(DAVE, "I'm IC. @carol please dig into the redirects, goal: find the source", 2,
+            mentions=[CAROL])  # fmt: skip
+    assert inc.task_of(CAROL) == ["dig into the redirects"]
