@@ -64,11 +64,12 @@ Cue = Handover | Release | Done | Request | SelfAssign | Purpose
 
 _MARK_RE = re.compile(rf"{MARK}(\d+)")
 _SPACES = re.compile(r"\s+")
+_CODE = re.compile(r"```.*?(?:```|$)|`[^`\n]*`", re.S)
 
 
 def parse(resolved: Resolved, author: User) -> list[Cue]:
     """Every roster cue in the message, most decisive first."""
-    text = resolved.text
+    text = _CODE.sub(" ", resolved.text)  # log lines and snippets say nothing about the roster
     others = tuple(u for u in resolved.users if u.id != author.id)
     handover = _handover(text, resolved.users)
     if handover is not None:
@@ -96,8 +97,9 @@ def parse(resolved: Resolved, author: User) -> list[Cue]:
     if mine is not None:
         cues.append(SelfAssign(task=mine, purpose=purpose))
         return cues
-    if purpose is not None:
-        cues.append(Purpose(text=purpose, users=others))
+    _, stated = split_purpose(text, loose=False)
+    if stated is not None:
+        cues.append(Purpose(text=stated, users=others))
     return cues
 
 
@@ -153,9 +155,13 @@ def _request_sentence(body: str) -> str:
     return rest
 
 
-def split_purpose(text: str) -> tuple[str, str | None]:
-    """The text without its purpose clause, and the purpose (if the text states one)."""
-    for pattern in ph.PURPOSE:
+def split_purpose(text: str, loose: bool = True) -> tuple[str, str | None]:
+    """The text without its purpose clause, and the purpose (if the text states one).
+
+    ``loose`` also reads "so that …" and 「…のため、」, which only mean a purpose next to a
+    request.
+    """
+    for pattern in ph.PURPOSE + (ph.PURPOSE_LOOSE if loose else []):
         m = pattern.search(text)
         if not m:
             continue

@@ -221,6 +221,12 @@ PURPOSE = [
         r"\b(?:purpose|goal|aim|objective|why)\s*[:=]\s*(?P<p>.+?)\s*(?=\.\s|\n|$)",
         r"\b(?:the\s+)?(?:purpose|goal|aim|objective)\s+(?:is|being)\s+(?:to\s+)?"
         r"(?P<p>.+?)\s*(?=\.\s|\n|$)",
+    )
+]
+# purposes only read as such next to a request ("@dave take comms so that support knows …")
+PURPOSE_LOOSE = [
+    re.compile(p, _I)
+    for p in (
         r"\b(?:so\s+that|so\s+we\s+can|so\s+they\s+can|in\s+order\s+to)\s+(?P<p>.+?)\s*(?=\.\s|\n|$)",
         r"(?:^|[。\s])(?P<p>[^、。\s]{2,}?)のため(?:に)?[、,，]",
     )

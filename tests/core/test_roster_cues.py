@@ -657,3 +657,13 @@ def test_self_claim_in_a_message_that_also_asks_someone() -> None:
     inc.say(DAVE, "I'm IC. @carol please dig into the redirects, goal: find the source", 2,
             mentions=[CAROL])  # fmt: skip
     assert inc.task_of(CAROL) == ["dig into the redirects"]
+
+
+def test_code_blocks_and_loose_purposes_are_not_cues() -> None:
+    """A pasted log saying "finished" closes nothing; "so that …" alone fills no purpose."""
+    inc = declared()
+    inc.say(ALICE, "@bob please take the rollback", 1, mentions=[BOB])
+    inc.say(BOB, "log:\n```\n[W 14:06] job finished with errors\n```", 2)
+    assert inc.task_of(BOB) == ["rollback"]
+    inc.say(BOB, "we'll have more nodes, so that probably also helps", 3)
+    assert inc.state.open_assignments(BOB.id)[0].purpose is None
