@@ -16,6 +16,12 @@ purpose). Rules that need a decision, and the decision taken:
 - A task given to someone else who holds the same task moves (the old one becomes
   ``reassigned`` and lends its purpose when the new request has none).
 - A released person who gets a new task is no longer released.
+- "Done" closes the author's task (the one the message names, else their newest); the
+  commander's 「ロールバック完了」 closes the one open task it names. A ✅ from the assignee on
+  the request (or self-assignment) message closes that task. Someone done but not released
+  is unassigned again, their clock starting at completion.
+- When command changes hands, the previous commander's unassigned clock starts at the
+  handover (``joined_at`` moves there: the model has no field for "stepped down at").
 """
 
 from __future__ import annotations
