@@ -30,6 +30,7 @@ Kind = Literal["postmortem", "guidance"]
 Mode = Literal["hybrid", "lexical", "dense"]
 COLLECTION = "incident-knowledge"
 SNIPPET_CHARS = 800
+SHORT_SECTION = 300
 # BM25 as a share of the query's ceiling rarely passes 0.5: stretch it to use the 0..1 range.
 LEXICAL_SCALE = 2.0
 # Share of the embedding similarity in the hybrid score (tuned on bench/queries.yaml).
@@ -230,16 +231,25 @@ class ChromaKnowledge:
         return {cid: 1.0 - float(dist) for cid, dist in zip(ids, distances, strict=False)}
 
     def _documents(self, corpus: _Corpus, scores: dict[str, float], k: int) -> list[KnowledgeHit]:
-        best: dict[str, tuple[float, str]] = {}
+        by_doc: dict[str, list[tuple[float, str]]] = {}
         for chunk_id, score in scores.items():
             doc_id = str(corpus.entries[chunk_id].meta.get("doc_id", chunk_id))
-            if doc_id not in best or score > best[doc_id][0]:
-                best[doc_id] = (score, chunk_id)
-        ranked = sorted(best.items(), key=lambda item: (-item[1][0], item[0]))[:k]
-        return [_hit(corpus.entries[cid], score) for _, (score, cid) in ranked]
+            by_doc.setdefault(doc_id, []).append((score, chunk_id))
+        for chunks in by_doc.values():
+            chunks.sort(key=lambda item: (-item[0], item[1]))
+        ranked = sorted(by_doc.items(), key=lambda item: (-item[1][0][0], item[0]))[:k]
+        hits = []
+        for _, chunks in ranked:
+            score, best = chunks[0]
+            text = _body(corpus.entries[best].document)
+            if len(text) < SHORT_SECTION and len(chunks) > 1:
+                # a very short best section: its runner-up from the same document adds context
+                text = f"{text}\n{_body(corpus.entries[chunks[1][1]].document)}"
+            hits.append(_hit(corpus.entries[best], score, snippet(text)))
+        return hits
 
 
-def _hit(entry: _Entry, score: float) -> KnowledgeHit:
+def _hit(entry: _Entry, score: float, text: str) -> KnowledgeHit:
     meta = entry.meta
     attempted = meta.get("rollback_attempted")
     outcome = meta.get("rollback_outcome")
@@ -250,7 +260,7 @@ def _hit(entry: _Entry, score: float) -> KnowledgeHit:
         title=str(meta.get("title", "")),
         score=round(score, 4),
         section=str(meta.get("section", "")),
-        snippet=snippet(entry.document),
+        snippet=text,
         source_url=str(meta["source_url"]) if meta.get("source_url") else None,
         rollback_attempted=attempted if isinstance(attempted, bool) else None,
         rollback_outcome=cast(Any, outcome) if isinstance(outcome, str) else None,
@@ -258,10 +268,14 @@ def _hit(entry: _Entry, score: float) -> KnowledgeHit:
     )
 
 
-def snippet(document: str, limit: int = SNIPPET_CHARS) -> str:
-    """The chunk's body (its title line dropped), cut at a line break near ``limit``."""
-    _, _, body = document.partition("\n\n")
-    body = (body or document).strip()
+def _body(document: str) -> str:
+    """A stored chunk without its title line (what gets shown)."""
+    head, sep, body = document.partition("\n\n")
+    return (body if sep else head).strip()
+
+
+def snippet(body: str, limit: int = SNIPPET_CHARS) -> str:
+    """``body`` cut at a line break (or a space) near ``limit`` characters."""
     if len(body) <= limit:
         return body
     cut = body.rfind("\n", 0, limit)
