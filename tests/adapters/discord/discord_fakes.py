@@ -93,8 +93,23 @@ def webhook_message(message_id: int | None = None) -> Any:
     return m
 
 
+class _Typing:
+    """Stands in for ``channel.typing()``: an async context manager that records use."""
+
+    def __init__(self) -> None:
+        self.entered = 0
+
+    async def __aenter__(self) -> None:
+        self.entered += 1
+
+    async def __aexit__(self, *exc: object) -> None:
+        return None
+
+
 def _wire_send(channel: Any) -> Any:
     channel.send.side_effect = lambda *a, **kw: posted()
+    if hasattr(type(channel), "typing") or "typing" in dir(channel):
+        channel.typing.return_value = _Typing()
     return channel
 
 

@@ -48,6 +48,7 @@ async def test_mention_in_incident_channel_is_answered_in_reply() -> None:
 
     (event,) = h.service.events
     assert isinstance(event, MessagePosted)
+    assert ch.typing.return_value.entered == 1  # "typing…" while the core answers
     assert event.message.content == "@assistant 今の状況は？"
     assert event.message.mentions[0].is_bot
     ch.send.assert_awaited_once()

@@ -39,8 +39,15 @@ class ListenCog(commands.Cog):
         if message.guild is None or message.type not in _CHAT_TYPES:
             return
         incident_id = self.ctx.listening.incident_id_for(message.channel)
-        if incident_id is not None:
-            await self._feed(convert.message_posted(message, incident_id))
+        if incident_id is None:
+            return
+        event = convert.message_posted(message, incident_id)
+        bot_id = self.ctx.bot_user_id()
+        if bot_id is not None and any(u.id == bot_id for u in message.mentions):
+            async with message.channel.typing():  # the answer may take an LLM round trip
+                await self._feed(event)
+        else:
+            await self._feed(event)
 
     @commands.Cog.listener()
     async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
