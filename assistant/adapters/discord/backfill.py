@@ -33,7 +33,7 @@ async def backfill(
     incidents = messages = 0
     for state in list(service.open_incidents()):
         channel_id = state.channel_id or state.id
-        channel = await channels(int(channel_id))
+        channel = await channels(int(channel_id)) if channel_id.isdigit() else None
         if channel is None:
             log.warning("backfill: incident %s has no reachable channel", state.id)
             continue

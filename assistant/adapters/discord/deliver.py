@@ -29,9 +29,13 @@ ProposalHook = Callable[[discord.Message, ProposalView, str, str], None]
 Interaction = discord.Interaction[Any]
 
 
-def nonce_for(seq: int) -> str:
-    """A stable nonce per delivery (Discord allows 25 characters)."""
-    return f"ia-{seq}"
+def nonce_for(seq: int, incident_id: str) -> str:
+    """A stable nonce per delivery (Discord allows 25 characters).
+
+    The channel's last digits make a clash with an unrelated delivery of the same sequence
+    number (say, a fresh database) within Discord's dedup window very unlikely.
+    """
+    return f"ia{seq}-{incident_id[-8:]}"[:25]
 
 
 @dataclass
@@ -140,7 +144,11 @@ class Deliverer:
         interaction: Interaction | None,
         report: DeliveryReport,
     ) -> None:
-        channel = await self.channels(int(delivery.incident_id))
+        channel = (
+            await self.channels(int(delivery.incident_id))
+            if delivery.incident_id.isdigit()
+            else None
+        )
         if channel is None:
             log.warning(
                 "incident %s: channel not found; delivery %s stays pending",
@@ -149,7 +157,7 @@ class Deliverer:
             )
             return
         kwargs = out.send_kwargs()
-        kwargs["nonce"] = nonce_for(delivery.seq)
+        kwargs["nonce"] = nonce_for(delivery.seq, delivery.incident_id)
         if out.reply_to and out.reply_to.isdigit() and interaction is None:
             kwargs["reference"] = discord.MessageReference(
                 message_id=int(out.reply_to),
@@ -176,11 +184,12 @@ class Deliverer:
             return
         channel = await self.channels(self.stakeholder_channel_id)
         if channel is not None:
-            await channel.send(**out.send_kwargs(), nonce=nonce_for(delivery.seq) + "s")
+            nonce = nonce_for(delivery.seq, delivery.incident_id)[:24] + "s"
+            await channel.send(**out.send_kwargs(), nonce=nonce)
 
     async def post_unrecorded(self, incident_id: str, update: StatusUpdate) -> str | None:
         """Post an update the service did not record (fallback for approved drafts)."""
-        channel = await self.channels(int(incident_id))
+        channel = await self.channels(int(incident_id)) if incident_id.isdigit() else None
         if channel is None:
             return None
         sent = await channel.send(**render_update(update).send_kwargs())

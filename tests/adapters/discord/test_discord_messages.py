@@ -55,7 +55,7 @@ async def test_mention_in_incident_channel_is_answered_in_reply() -> None:
     kwargs = ch.send.await_args.kwargs
     assert kwargs["content"] == "【調査中】決済エラーを調査しています。"
     assert kwargs["reference"].message_id == 42
-    assert kwargs["nonce"] == nonce_for(1)
+    assert kwargs["nonce"] == nonce_for(1, "100") == "ia1-100"
     assert_safe_mentions(ch.send.await_args_list)
     assert h.service.marked == [(1, "777")]
     assert h.service.outbox[0].delivered

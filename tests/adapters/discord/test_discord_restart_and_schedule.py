@@ -114,7 +114,8 @@ async def test_backfill_feeds_missed_messages_in_order_then_delivers_once() -> N
     assert fed == ["12", "13", "14"]
     titles = [c.kwargs["embed"].title for c in ch.send.await_args_list]
     assert titles == ["[Mitigating] before the crash", "[Monitoring] while we were away"]
-    assert [c.kwargs["nonce"] for c in ch.send.await_args_list] == [nonce_for(1), nonce_for(2)]
+    nonces = [c.kwargs["nonce"] for c in ch.send.await_args_list]
+    assert nonces == [nonce_for(1, "100"), nonce_for(2, "100")]
     assert [seq for seq, _ in h.service.marked] == [1, 2]
     assert report.messages == 3 and report.delivered == 2
 
@@ -149,3 +150,19 @@ async def test_delivery_to_a_missing_channel_stays_pending() -> None:
     history_less = h.service.store("100", [_update("100", "[Mitigating] x")])
     await h.deliverer.deliver(history_less)
     assert h.service.marked == [] and h.service.pending_deliveries() == history_less
+
+
+async def test_backfill_skips_incidents_that_are_not_discord_channels() -> None:
+    """An incident id that is not a channel id (e.g. from an imported export) is skipped,
+    and its deliveries stay pending rather than crashing the start-up."""
+    h = Harness()
+    h.service.add_incident("inc-2024-export")
+    h.service.store("inc-2024-export", [_update("inc-2024-export", "[Mitigating] x")])
+    report = await backfill(h.service, h.channels, h.deliverer)  # type: ignore[arg-type]
+    assert report.incidents == 0 and report.delivered == 0
+    assert len(h.service.pending_deliveries()) == 1
+
+
+def test_nonce_fits_discords_limit() -> None:
+    """Nonces stay within 25 characters even for huge sequence numbers and ids."""
+    assert len(nonce_for(10**12, "123456789012345678901")) <= 25
