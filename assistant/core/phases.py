@@ -54,8 +54,13 @@ texts.register(
     ja="フェーズを{label}に変更しますか？ 理由: {reason}",
     en="Change the phase to {label}? Reason: {reason}",
 )
-texts.register("phase_reason", ja="{who}さんの発言「{quote}」[#{ref}] から{what}と判断しました",
-               en="{who} wrote “{quote}” [#{ref}]: {what}")  # fmt: skip
+texts.register(
+    "phase_reason",
+    ja="{who}さんの発言「{quote}」[#{ref}] から{what}と判断しました",
+    en="{who} wrote “{quote}” [#{ref}]: {what}",
+)
+texts.register("phase_reason_prefix", ja="{who}さんの投稿 [#{ref}] が{label}で始まっています",
+               en="{who}'s post [#{ref}] starts with {label}")  # fmt: skip
 _CUE_WHAT: dict[str, dict[str, str]] = {
     "cause_found": {"ja": "原因が特定された", "en": "the cause looks identified"},
     "fix_started": {"ja": "ロールバックや修正などの復旧対応が始まった",
@@ -138,13 +143,15 @@ def detect(state: IncidentState, msg: ChatMessage) -> PhaseSignal | None:
         return None
     prefixed = parse_prefix(msg.content, state.config.phase_labels)
     if prefixed is not None:
-        quote = fact_text.sentences(fact_text.clean(msg))
+        reason = texts.t(
+            state.lang,
+            "phase_reason_prefix",
+            who=msg.author.label,
+            ref=msg.id,
+            label=label(prefixed, state.lang, state.config.phase_labels),
+        )
         return PhaseSignal(
-            phase=prefixed,
-            certain=True,
-            how="prefix",
-            reason=_reason(state, msg, _prefix_kind(prefixed), quote[0] if quote else ""),
-            source_ids=[msg.id],
+            phase=prefixed, certain=True, how="prefix", reason=reason, source_ids=[msg.id]
         )
     best: phase_cues.CueHit | None = None
     for sentence in fact_text.sentences(fact_text.clean(msg)):
@@ -167,16 +174,6 @@ def detect(state: IncidentState, msg: ChatMessage) -> PhaseSignal | None:
         reason=_reason(state, msg, best.cue.kind, best.sentence),
         source_ids=[msg.id],
     )
-
-
-def _prefix_kind(phase: Phase) -> str:
-    return {
-        Phase.INVESTIGATING: "regressed",
-        Phase.IDENTIFIED: "cause_found",
-        Phase.MITIGATING: "fix_started",
-        Phase.MONITORING: "recovered",
-        Phase.RESOLVED: "resolved",
-    }[phase]
 
 
 def _moves(current: Phase, cue: phase_cues.Cue) -> bool:

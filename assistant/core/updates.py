@@ -51,7 +51,12 @@ def compose(
         out = update_render.render_closing(state, pic, at, lng, aud)
         next_at = None
     else:
-        next_at = at + state.minutes(state.config.cadence_minutes)
+        cadence = state.minutes(state.config.cadence_minutes)
+        if kind == "manual":  # not posted: the schedule still counts from the last update
+            base = update_cadence.baseline(state) or at
+            next_at = max(base + cadence, at)
+        else:  # this update becomes the last one
+            next_at = at + cadence
         out = update_render.render_open(state, pic, kind, at, lng, aud, next_at)
     sources: list[str] = []
     for claim in out.claims:

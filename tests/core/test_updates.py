@@ -136,10 +136,11 @@ def test_responder_body_has_every_section_with_marks_and_sources() -> None:
     assert "new cache config" not in text  # a guessed cause, superseded by the confirmed one
     assert "・We decided to roll back — Boss (confirmed) [#m5]" in text
     assert "director" in text
+    # a manual draft is not posted: the schedule counts from the last posted update (05:10)
     assert text.splitlines()[-1] == (
-        "Next update: around 05:28 UTC if anything changes (at once on a phase change)"
+        "Next update: around 05:25 UTC if anything changes (at once on a phase change)"
     )
-    assert update.next_update_at == run.at(28)
+    assert update.next_update_at == run.at(25)
 
 
 def test_japanese_body_marks_claims() -> None:
@@ -150,7 +151,7 @@ def test_japanese_body_marks_claims() -> None:
     assert "・原因はキャッシュ設定の変更かも（推定） [#m3]" not in text  # superseded
     assert "・原因は設定ファイルのキー名の誤りと判明しました（確定） [#m4]" in text
     assert "■ 外部の判断待ち" in text and "部長の判断を仰ぐ" in text
-    assert "次回更新: 05:28 UTC頃" in text
+    assert "次回更新: 05:25 UTC頃" in text
 
 
 def test_every_claim_has_a_source_and_update_sources_are_their_union() -> None:
