@@ -1,5 +1,8 @@
 """The logic of ``incident-assistant kb ingest`` and ``kb search``; the CLI stays thin.
 
+``settings`` is a ``KnowledgeSettings`` or the app's settings (anything with ``chroma_path``,
+``chroma_host`` and ``chroma_port``); ``store_dir`` overrides the store directory.
+
 Both functions write to ``out`` and return a process exit code: 0 on success, 1 when the run
 finished but something failed (a bad file, no hits), 2 when nothing could be done.
 """
@@ -10,13 +13,19 @@ import time
 from dataclasses import replace
 from typing import Literal, TextIO
 
-from assistant.adapters.knowledge_chroma import ChromaKnowledge, KnowledgeSettings
+from assistant.adapters.knowledge_chroma import (
+    ChromaKnowledge,
+    ChromaSettingsLike,
+    KnowledgeSettings,
+)
 
 Kind = Literal["postmortem", "guidance"]
 
 
-def _settings(store_dir: str | None, settings: KnowledgeSettings | None) -> KnowledgeSettings:
-    base = settings or KnowledgeSettings()
+def _settings(
+    store_dir: str | None, settings: KnowledgeSettings | ChromaSettingsLike | None
+) -> KnowledgeSettings:
+    base = KnowledgeSettings.of(settings)
     return replace(base, store_dir=store_dir) if store_dir else base
 
 
@@ -31,7 +40,7 @@ def run_ingest(
     *,
     store_dir: str | None = None,
     out: TextIO,
-    settings: KnowledgeSettings | None = None,
+    settings: KnowledgeSettings | ChromaSettingsLike | None = None,
 ) -> int:
     """Ingest files and directories incrementally; print progress, errors and a summary."""
     if not paths:
@@ -64,7 +73,7 @@ def run_search(
     store_dir: str | None = None,
     kind: str | None = None,
     out: TextIO,
-    settings: KnowledgeSettings | None = None,
+    settings: KnowledgeSettings | ChromaSettingsLike | None = None,
 ) -> int:
     """Print the top ``k`` documents for ``query`` with their scores and best sections."""
     if kind not in (None, "postmortem", "guidance"):

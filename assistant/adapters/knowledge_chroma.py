@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, cast
+from typing import Any, Literal, Protocol, cast
 
 import chromadb
 from chromadb.config import Settings
@@ -45,6 +45,30 @@ class KnowledgeSettings:
     chroma_host: str | None = None
     chroma_port: int | None = None
     collection: str = COLLECTION
+
+    @classmethod
+    def of(cls, source: KnowledgeSettings | ChromaSettingsLike | None) -> KnowledgeSettings:
+        """These settings, or the ones carried by the app's settings object."""
+        if source is None:
+            return cls()
+        if isinstance(source, KnowledgeSettings):
+            return source
+        return cls(
+            store_dir=str(source.chroma_path),
+            chroma_host=source.chroma_host or None,
+            chroma_port=source.chroma_port,
+        )
+
+
+class ChromaSettingsLike(Protocol):
+    """The app settings' Chroma fields (``CHROMA_PATH``, ``CHROMA_HOST``, ``CHROMA_PORT``)."""
+
+    @property
+    def chroma_path(self) -> Path | str: ...
+    @property
+    def chroma_host(self) -> str | None: ...
+    @property
+    def chroma_port(self) -> int | None: ...
 
 
 def open_client(settings: KnowledgeSettings) -> Any:
@@ -85,7 +109,9 @@ class ChromaKnowledge:
 
     ``exclude_ids`` drops documents from every search (evaluation hold-outs); ``mode``
     selects hybrid ranking (default) or one signal alone (benchmark baselines); ``weight``
-    is the share of the embedding similarity in the hybrid score.
+    is the share of the embedding similarity in the hybrid score; ``base_dir`` is what
+    stored source paths are relative to (default: the store directory, or the working
+    directory with a Chroma server).
     """
 
     def __init__(
@@ -111,6 +137,10 @@ class ChromaKnowledge:
         self.mode: Mode = mode
         self.weight = weight
         self.lexical_scale = LEXICAL_SCALE
+        # Sources are stored relative to this directory: the store's own folder by default,
+        # so the keys do not depend on the working directory of whoever runs the ingest.
+        if base_dir is None and not self.settings.chroma_host:
+            base_dir = Path(self.settings.store_dir)
         self.base_dir = base_dir
         self._corpus: _Corpus | None = None
 

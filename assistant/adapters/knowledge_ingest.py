@@ -106,8 +106,14 @@ def ingest(
     for done, doc in enumerate(docs, start=1):
         key = seen[doc.doc_id]
         old = stored.get(doc.doc_id)
-        if old is not None and old.doc_hash == doc.content_hash and old.source == key:
+        if old is not None and old.doc_hash == doc.content_hash:
             report.unchanged.append(doc.doc_id)
+            if old.source != key:  # same content, moved file: refresh the stored path only
+                pieces = chunk(doc)
+                collection.update(
+                    ids=[c.chunk_id for c in pieces],
+                    metadatas=[chunk_metadata(c, base_dir) for c in pieces],
+                )
         else:
             (report.added if old is None else report.updated).append(doc.doc_id)
             if old is not None:

@@ -289,3 +289,24 @@ def test_empty_store_and_empty_query_return_nothing(tmp_path: Path, encoder: Enc
     assert store.search("anything") == []
     assert store.count() == 0
     assert store.search("   ") == []
+
+
+def test_default_sources_are_relative_to_the_store_and_moves_are_refreshed(
+    kb_dir: Path, encoder: Encoder
+) -> None:
+    """Without base_dir, sources are relative to the store; a moved, unchanged file is not
+    re-embedded, only its stored path is refreshed."""
+    store = ChromaKnowledge(KnowledgeSettings(store_dir=str(kb_dir / "store")))
+    first = store.ingest([kb_dir / "knowledge"])
+    assert first.ok
+    metas = store._collection.get(include=["metadatas"])["metadatas"]
+    assert "../knowledge/guidance/en/handover.md" in {m["source"] for m in metas}
+
+    moved = kb_dir / "moved"
+    moved.mkdir()
+    (kb_dir / "knowledge").rename(moved / "knowledge")
+    again = store.ingest([moved / "knowledge"])
+    assert again.added == [] and again.updated == [] and again.removed == []
+    assert again.chunks_written == 0
+    metas = store._collection.get(include=["metadatas"])["metadatas"]
+    assert "../moved/knowledge/guidance/en/handover.md" in {m["source"] for m in metas}
