@@ -20,6 +20,11 @@ MAX_FACTS_PER_MESSAGE = 3
 _MIN_CHARS = 6  # Japanese packs a fact into few characters ("復旧しました")
 _MIN_ASCII_CHARS = 10  # "reverted." alone says too little to quote
 _LEADING_LABEL = re.compile(r"^\s*(?:[【\[［][^】\]］]{1,20}[】\]］]\s*)+")
+_FILLER = re.compile(
+    r"^(?:(?:ok(?:ay)?|so|well|and|but|yeah|yes|right|hmm+|ah+|oh)\b[\s,.!]*)+"
+    r"|^(?:あー+|えっと|えー+|うーん|なるほど|ちなみに|はい)[、,\s]*",
+    re.I,
+)
 _SUGGESTION = re.compile(r"\blet's\b|しましょう|しよう", re.I)
 _HAPPENED_ONLY: frozenset[FactKind] = frozenset({"action", "recovery", "decision", "user_comms"})
 # "since the deploy, X throws 5xx" reports a symptom; the change is only its time reference
@@ -67,7 +72,7 @@ def extract(state: IncidentState, msg: ChatMessage) -> list[Fact]:
     bot_names = tuple(n for n in (state.config.bot_name,) if n)
     out: list[Fact] = []
     for raw in fact_text.sentences(fact_text.clean(msg)):
-        sentence = _LEADING_LABEL.sub("", raw).strip()
+        sentence = _FILLER.sub("", _LEADING_LABEL.sub("", raw).strip()).strip()
         too_short = len(sentence) < (_MIN_ASCII_CHARS if sentence.isascii() else _MIN_CHARS)
         if too_short or phase_cues.addressed_to_bot(sentence, bot_names):
             continue

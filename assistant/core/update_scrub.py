@@ -8,6 +8,7 @@ word so the sentence still reads; a claim left with too little text is dropped.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from assistant.core.model import IncidentState, Lang, User
 
@@ -23,6 +24,7 @@ _MENTION = re.compile(r"@\S+")
 _SPACES = re.compile(r"\s{2,}")
 _MIN_CHARS = 6
 
+_DETERMINER = re.compile(r"\b(?:the|a|an|our|this|that|their|its|your)\s+$", re.I)
 NEUTRAL: dict[str, dict[Lang, str]] = {
     "person": {"ja": "担当者", "en": "a responder"},
     "system": {"ja": "社内システム", "en": "an internal system"},
@@ -50,6 +52,18 @@ def _names(state: IncidentState) -> list[str]:
     return sorted(names, key=len, reverse=True)
 
 
+def _neutral(text: str, kind: str, lang: Lang) -> Callable[[re.Match[str]], str]:
+    """The neutral word; in English without its article after "the"/"our"…"""
+    word = NEUTRAL[kind][lang]
+
+    def replace(m: re.Match[str]) -> str:
+        if lang == "en" and _DETERMINER.search(text[: m.start()]):
+            return word.split(" ", 1)[1]
+        return word
+
+    return replace
+
+
 def scrub(text: str, state: IncidentState, lang: Lang) -> str | None:
     """``text`` without internal names, or None when too little is left to be worth saying."""
     out = _MENTION.sub(NEUTRAL["person"][lang], text)
@@ -60,13 +74,16 @@ def scrub(text: str, state: IncidentState, lang: Lang) -> str | None:
             pattern = re.compile(rf"(?<![\w@]){re.escape(name)}(?:さん|くん|氏)?(?!\w)", re.I)
         else:
             pattern = re.compile(rf"{re.escape(name)}(?:さん|くん|氏)?")
-        out = pattern.sub(NEUTRAL["person"][lang], out)
-    out = _URL.sub(NEUTRAL["system"][lang], out)
-    out = _IP.sub(NEUTRAL["system"][lang], out)
-    out = _HOST.sub(NEUTRAL["system"][lang], out)
+        out = pattern.sub(_neutral(out, "person", lang), out)
     out = _PR_PAREN.sub("", out)
-    out = _PR.sub(NEUTRAL["change"][lang], out)
-    out = _SHA.sub(NEUTRAL["change"][lang], out)
-    out = _POD.sub(NEUTRAL["system"][lang], out)
+    for regex, kind in (
+        (_URL, "system"),
+        (_IP, "system"),
+        (_HOST, "system"),
+        (_PR, "change"),
+        (_SHA, "change"),
+        (_POD, "system"),
+    ):
+        out = regex.sub(_neutral(out, kind, lang), out)
     out = _SPACES.sub(" ", out).strip(" ,、")
     return out if len(out) >= _MIN_CHARS else None

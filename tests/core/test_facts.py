@@ -177,6 +177,12 @@ def test_japanese_mention_with_honorific_is_stripped() -> None:
     assert found[0].text == "APIで500エラーが出ています"
 
 
+def test_chat_fillers_are_trimmed() -> None:
+    """ "ok so …" and 「あー、…」 are not part of the claim."""
+    assert one("ok so the cause is the reco_v2 widget").text == "the cause is the reco_v2 widget"
+    assert one("あー、原因はDBのロックでした").text == "原因はDBのロックでした"
+
+
 def test_leading_status_label_is_not_part_of_the_fact() -> None:
     """A human status post's prefix is dropped from the clause."""
     assert one("【対応中】ロールバックを開始しました").text == "ロールバックを開始しました"

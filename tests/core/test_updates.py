@@ -208,6 +208,15 @@ def test_stakeholder_update_drops_japanese_names_and_hosts() -> None:
     assert "鈴木さんの環境" in responders
 
 
+def test_scrubbed_identifiers_still_read_as_english() -> None:
+    """An identifier after "the" becomes "the internal system", not "the an internal …"."""
+    run = Run("en")
+    run.command(0, "declare", title="x")
+    run.say(1, BOB, "Users can't log in because the auth_v2 service rejects tokens")
+    text = run.compose(2, "stakeholders").text
+    assert "because the internal system service rejects tokens" in text
+
+
 def test_edited_message_is_reflected_in_the_next_update() -> None:
     """After an edit, the update quotes the message as it reads now."""
     run = english_incident()
