@@ -28,6 +28,9 @@ _ACTION_KIND = (
 )
 
 
+_LATER_PHASES = (Phase.MITIGATING, Phase.MONITORING, Phase.RESOLVED)
+
+
 @dataclass
 class Picture:
     """What the incident looks like now, from live facts, the roster and the phase history."""
@@ -135,7 +138,18 @@ def picture(state: IncidentState, lang: Lang, *, names: bool = True) -> Picture:
     if actions:
         pic.action_kind = action_kind(actions[-1].text)
         pic.action_sources = list(actions[-1].source_ids)
-    recov = [f for f in by_kind.get("recovery", []) if f.certainty == "confirmed"]
+    # a recovery seen before the problem came back says nothing about now
+    came_back = [
+        c.at
+        for c in state.phase_history
+        if c.phase is Phase.INVESTIGATING and c.previous in _LATER_PHASES
+    ]
+    since = max(came_back) if came_back else None
+    recov = [
+        f
+        for f in by_kind.get("recovery", [])
+        if f.certainty == "confirmed" and (since is None or f.at > since)
+    ]
     if recov:
         pic.recovery_at = recov[-1].at
         pic.recovery_sources = list(recov[-1].source_ids)
@@ -186,11 +200,7 @@ def picture(state: IncidentState, lang: Lang, *, names: bool = True) -> Picture:
     pic.claims["waiting"] = _recent([_claim("waiting", f) for f in waiting], "waiting")
 
     last = state.phase_history[-1] if state.phase_history else None
-    if (
-        last is not None
-        and last.phase is Phase.INVESTIGATING
-        and last.previous in (Phase.MITIGATING, Phase.MONITORING, Phase.RESOLVED)
-    ):
+    if last is not None and last.phase is Phase.INVESTIGATING and last.previous in _LATER_PHASES:
         pic.regressed_at = last.at
     return pic
 

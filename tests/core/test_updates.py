@@ -309,6 +309,21 @@ def test_regression_headline_and_label_override() -> None:
     )
 
 
+def test_a_recovery_before_a_regression_is_not_claimed_again() -> None:
+    """After the errors came back, "metrics back to normal at …" needs a new recovery."""
+    run = Run("en")
+    run.command(0, "declare", title="x")
+    run.say(5, ALICE, "error rate back to normal")
+    run.say(10, ALICE, "errors are back on checkout")
+    assert run.state.phase is Phase.INVESTIGATING
+    run.command(20, "phase", phase="monitoring")
+    assert run.compose(21).headline == (
+        "[Monitoring] A fix is in place and we are watching its effect."
+    )
+    run.say(25, ALICE, "latency back to baseline")
+    assert run.compose(26).headline.startswith("[Monitoring] Metrics were back to normal at 05:25")
+
+
 def test_status_answer_follows_the_question_and_posts_nothing() -> None:
     """A status question gets the current picture in its language; cadence is untouched."""
     run = japanese_incident()
