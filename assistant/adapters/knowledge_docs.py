@@ -29,6 +29,9 @@ Outcome = Literal["helped", "did_not_help", "made_worse", "not_attempted"]
 KIND_DIRS: dict[str, Kind] = {"postmortems": "postmortem", "guidance": "guidance"}
 OUTCOMES: tuple[str, ...] = ("helped", "did_not_help", "made_worse", "not_attempted")
 CHUNK_CHARS = 1500
+# Part of every content hash: bump it when parsing or chunking changes, so the next ingest
+# re-chunks and re-embeds documents whose files did not change.
+FORMAT_VERSION = 2
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|(?<=[。！？])")
 
@@ -59,7 +62,13 @@ class SourceDoc:
     @property
     def content_hash(self) -> str:
         payload = json.dumps(
-            {"id": self.doc_id, "title": self.title, "text": self.text, "meta": self.meta},
+            {
+                "format": FORMAT_VERSION,
+                "id": self.doc_id,
+                "title": self.title,
+                "text": self.text,
+                "meta": self.meta,
+            },
             sort_keys=True,
             ensure_ascii=False,
         )
