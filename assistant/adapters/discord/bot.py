@@ -100,6 +100,7 @@ class IncidentBot(commands.Bot):
             wake_scheduler=self.scheduler.wake,
         )
         self._scheduler_task: asyncio.Task[None] | None = None
+        self._catch_up_lock = asyncio.Lock()
 
     # ------------------------------------------------------------------ wiring
     def incident_config(self) -> IncidentConfig:
@@ -123,10 +124,23 @@ class IncidentBot(commands.Bot):
     async def setup_hook(self) -> None:
         await self.load_features()
         await self.sync_commands()
-        await backfill(
-            self.service, self.channel_for, self.deliverer, limit=self.settings.backfill_limit
-        )
+        await self.catch_up()
         self._scheduler_task = asyncio.create_task(self.scheduler.run_forever())
+
+    async def catch_up(self) -> None:
+        """Read what was missed in open incidents, then send what was decided but not sent.
+
+        Runs before the gateway connects, and again on every READY: that covers the seconds
+        between the first catch-up and the connection, and any gap after a reconnect. The
+        service ignores messages it already has; the deliverer never sends a delivery twice.
+        """
+        async with self._catch_up_lock:
+            await backfill(
+                self.service, self.channel_for, self.deliverer, limit=self.settings.backfill_limit
+            )
+
+    async def on_ready(self) -> None:
+        await self.catch_up()
 
     async def load_features(self) -> None:
         """Cogs, the command translator and the global error handler (no network)."""

@@ -64,6 +64,7 @@ class Deliverer:
         self.stakeholder_channel_id = stakeholder_channel_id
         self.on_proposal = on_proposal
         self._in_flight: set[int] = set()
+        self._finished: set[int] = set()  # stale copies of these (read earlier) are skipped
 
     def lang(self, incident_id: str) -> Lang:
         state = self.service.state(incident_id)
@@ -85,7 +86,8 @@ class Deliverer:
         """
         report = DeliveryReport()
         for delivery in sorted(deliveries, key=lambda d: d.seq):
-            if delivery.delivered or delivery.seq in self._in_flight:
+            seq = delivery.seq
+            if delivery.delivered or seq in self._in_flight or seq in self._finished:
                 continue
             self._in_flight.add(delivery.seq)
             try:
@@ -112,11 +114,11 @@ class Deliverer:
             report.refused = True
         out = render(action, self.lang(delivery.incident_id), ping=ping)
         if out is None:
-            self.service.mark_delivered(delivery.seq, None)
+            self._drop(delivery)
             return
         if out.draft and isinstance(action, PostUpdate):
             if interaction is None:  # the private draft's interaction is gone
-                self.service.mark_delivered(delivery.seq, None)
+                self._drop(delivery)
             else:
                 report.drafts.append((delivery, action))
             return
@@ -127,7 +129,7 @@ class Deliverer:
                     action.type,
                     delivery.incident_id,
                 )
-                self.service.mark_delivered(delivery.seq, None)
+                self._drop(delivery)
                 return
             sent = await interaction.followup.send(
                 **out.send_kwargs(), ephemeral=out.ephemeral, wait=True
@@ -195,11 +197,20 @@ class Deliverer:
         sent = await channel.send(**render_update(update).send_kwargs())
         return str(sent.id)
 
+    def finish(self, seq: int, external_id: str | None) -> None:
+        """Record that delivery ``seq`` was carried out (or needs nothing more)."""
+        self.service.mark_delivered(seq, external_id)
+        self._finished.add(seq)
+
+    def _drop(self, delivery: DeliveryLike) -> None:
+        """Nothing to send for this delivery (or nobody to send it to): mark it done."""
+        self.finish(delivery.seq, None)
+
     def _done(
         self, delivery: DeliveryLike, sent: discord.Message | None, report: DeliveryReport
     ) -> None:
         external = str(sent.id) if sent is not None else None
-        self.service.mark_delivered(delivery.seq, external)
+        self.finish(delivery.seq, external)
         if external is not None:
             report.sent.append(external)
 

@@ -166,3 +166,16 @@ async def test_backfill_skips_incidents_that_are_not_discord_channels() -> None:
 def test_nonce_fits_discords_limit() -> None:
     """Nonces stay within 25 characters even for huge sequence numbers and ids."""
     assert len(nonce_for(10**12, "123456789012345678901")) <= 25
+
+
+async def test_a_stale_copy_of_a_sent_delivery_is_not_sent_again() -> None:
+    """A pending list read before a live send finished (the real service returns fresh
+    copies) does not make the deliverer post the same delivery twice."""
+    h = Harness()
+    h.service.add_incident("100")
+    ch = h.add(text_channel(100, "inc-a"))
+    (delivery,) = h.service.store("100", [_update("100", "[Mitigating] once")])
+    stale = delivery.model_copy()  # read as pending before the live send marked it
+    await h.deliverer.deliver([delivery])
+    await h.deliverer.deliver([stale])
+    assert ch.send.await_count == 1 and [seq for seq, _ in h.service.marked] == [1]

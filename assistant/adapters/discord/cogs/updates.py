@@ -82,7 +82,7 @@ class UpdatesCog(commands.Cog):
             message = await interaction.followup.send(
                 **kwargs, view=view, ephemeral=True, wait=True
             )
-            self.ctx.service.mark_delivered(delivery.seq, str(message.id))
+            self.ctx.deliverer.finish(delivery.seq, str(message.id))
             await view.wait()
             await self.finish(delivery.incident_id, draft, prefix, view.decision(), message)
 
