@@ -29,6 +29,7 @@ _PHRASES: dict[str, tuple[str, str]] = {
         "📌 担当: {user} — {task}（目的: {purpose}）",
         "📌 Assigned: {user} — {task} (purpose: {purpose})",
     ),
+    "dc_assignment_done": ("✅ 完了: {user} — {task}", "✅ Done: {user} — {task}"),
     "dc_released": (
         "👋 {user} さんはこのインシデントから離れて大丈夫です。ありがとうございました。",
         "👋 {user} is released from this incident. Thank you.",

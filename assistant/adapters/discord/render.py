@@ -160,8 +160,13 @@ def render(action: Action, lang: Lang, *, ping: bool = False) -> Outgoing | None
             )
         case RecordAssignment():
             a = action.assignment
+            if a.status in ("reassigned", "released"):
+                return None  # the new assignment or the release message says it
             who = mention(a.user) if ping else a.user.label
-            key = "dc_assigned_purpose" if a.purpose else "dc_assigned"
+            if a.status == "done":
+                key = "dc_assignment_done"
+            else:
+                key = "dc_assigned_purpose" if a.purpose else "dc_assigned"
             text = say(lang, key, user=who, task=a.task, purpose=a.purpose or "")
             return Outgoing(content=clean(text, CONTENT_LIMIT))
         case RecordRelease():

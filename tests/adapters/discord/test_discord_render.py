@@ -94,3 +94,18 @@ def test_assignment_record_pings_only_when_asked() -> None:
     quiet = render(action, "en")
     assert pinged is not None and pinged.content == "📌 担当: <@2> — roll back（目的: restore）"
     assert quiet is not None and quiet.content == "📌 Assigned: bob — roll back (purpose: restore)"
+
+
+def test_assignment_records_follow_the_assignment_status() -> None:
+    """Done says done; reassigned and released records post nothing of their own."""
+    bob = User(id="2", name="bob")
+
+    def rec(status: str) -> RecordAssignment:
+        a = Assignment(id="a1", user=bob, task="roll back", since=T0, status=status)  # type: ignore[arg-type]
+        return RecordAssignment(at=T0, incident_id="1", assignment=a)
+
+    done = render(rec("done"), "ja")
+    assert done is not None and done.content == "✅ 完了: bob — roll back"
+    assert render(rec("done"), "en").content == "✅ Done: bob — roll back"  # type: ignore[union-attr]
+    assert render(rec("reassigned"), "en") is None
+    assert render(rec("released"), "en") is None
