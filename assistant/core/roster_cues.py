@@ -181,7 +181,8 @@ def strip_marks(text: str) -> str:
 
 def _tidy(text: str) -> str:
     text = strip_marks(text)
-    text = re.sub(r"(?:です|でした|ですね|ですので)\s*$", "", text)
+    text = re.sub(r"(?:です|でした|ですね|ですので)\s*$", "", text.strip(" 　。.!！"))
+    text = re.sub(r"(?<=.{2})(?:のため|ため|こと)$", "", text.strip())  # 把握するため -> 把握する
     return text.strip(" 　、。,.!！:：;（）()「」\"'")
 
 

@@ -112,6 +112,8 @@ REQUESTS = [
     ("@dave take comms so that support knows what to tell customers", DAVE, "comms",
      "support knows what to tell customers"),
     ("原因切り分けのため、@tanaka DBを見てください", TANAKA, "DBを見る", "原因切り分け"),
+    ("@tanaka エラーログを集計してください。目的は影響範囲を把握するためです", TANAKA,
+     "エラーログを集計する", "影響範囲を把握する"),
     ("@田中 さん、エラーログの洗い出しをお願いします。目的はエラー原因の特定です", TANAKA,
      "エラーログの洗い出し", "エラー原因の特定"),
 ]  # fmt: skip
