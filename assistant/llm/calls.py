@@ -218,6 +218,22 @@ class StructuredCaller:
             ChatTurn(role="user", content=repair.user),
         ]
 
+    def skipped(self, prompt_name: str, reason: str, incident_id: str | None) -> None:
+        """Audit a polish that fell back before any request (e.g. the prompt is over budget)."""
+        self._record(
+            LLMCallRecord(
+                at=self.wall(),
+                prompt_name=prompt_name,
+                model=self.port.model,
+                tokens_in=0,
+                tokens_out=0,
+                latency_ms=0.0,
+                outcome="fallback",
+                error=f"not sent: {reason}"[:500],
+                incident_id=incident_id,
+            )
+        )
+
     def _record(self, record: LLMCallRecord) -> None:
         if self.audit is None:
             return

@@ -47,12 +47,17 @@ class AnswerDraft(_Out):
     text: str = Field(min_length=1, max_length=1800)
 
 
+_DROPPED_KEYWORDS = frozenset({"title", "minLength", "maxLength", "minItems", "maxItems"})
+
+
 def strict_schema(model: type[BaseModel]) -> dict[str, Any]:
-    """The model's JSON schema with ``$ref``s inlined and titles removed.
+    """The model's JSON schema with ``$ref``s inlined, titles and length limits removed.
 
     Strict ``json_schema`` mode wants every property required and no extra properties, which
     these models already give; inlining makes the schema usable by grammar-based servers
-    (llama.cpp) whose converters handle references poorly.
+    (llama.cpp) whose converters handle references poorly. Length limits stay in the
+    pydantic validation only: strict mode does not accept them, and llama.cpp turns a
+    ``maxLength`` of hundreds into a grammar it cannot parse (it answers with an error).
     """
     schema = model.model_json_schema()
     defs = schema.pop("$defs", {})
@@ -61,7 +66,7 @@ def strict_schema(model: type[BaseModel]) -> dict[str, Any]:
         if isinstance(node, dict):
             if "$ref" in node:
                 return inline(defs[node["$ref"].rsplit("/", 1)[-1]])
-            return {k: inline(v) for k, v in node.items() if k != "title"}
+            return {k: inline(v) for k, v in node.items() if k not in _DROPPED_KEYWORDS}
         if isinstance(node, list):
             return [inline(v) for v in node]
         return node

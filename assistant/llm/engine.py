@@ -14,6 +14,7 @@ messages first.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import time
 from collections.abc import Callable
@@ -45,11 +46,19 @@ class OverBudget(Exception):
     """Even without any chat context the prompt does not fit the token budget."""
 
 
-def _example_update(label: str) -> str:
-    return (
-        '{"headline": "' + label + ' <one sentence: the gist>", "claims": [{"section": '
-        '"impact", "certainty": "confirmed", "text": "<one claim>", "source_ids": ["<id>"]}]}'
-    )
+def _example_update(label: str, update: StatusUpdate) -> str:
+    """A JSON example shaped like the draft (small models copy examples closely)."""
+    claims = [
+        {
+            "section": c.section,
+            "certainty": c.certainty,
+            "text": "<the claim, reworded>",
+            "source_ids": c.source_ids,
+        }
+        for c in update.claims[:1]
+    ]
+    example = {"headline": f"{label} <one sentence: the gist>", "claims": claims}
+    return json.dumps(example, ensure_ascii=False)
 
 
 def _example_answer(recommendation: str) -> str:
@@ -96,6 +105,7 @@ class LLMEngine:
             prompt, shown_ids = self._update_prompt(state, update, previous, shown, label)
         except Exception as exc:
             log.warning("incident %s: no LLM update (%s); offline text used", state.id, exc)
+            self.caller.skipped("update", str(exc), state.id)
             return fallback
         live = {m.id for m in state.live_messages()}
         deleted = {m.id for m in state.messages.values() if m.deleted}
@@ -122,7 +132,7 @@ class LLMEngine:
             prompt,
             UpdateDraft,
             check,
-            output_format=self.caller.output_format(UpdateDraft, _example_update(label)),
+            output_format=self.caller.output_format(UpdateDraft, _example_update(label, update)),
             incident_id=state.id,
         )
         if draft is None:
@@ -163,7 +173,7 @@ class LLMEngine:
         redact = self.redactor.redact
         lines = [redact(context.chat_line(m)) for m in shown]
         budget = self.settings.token_budget
-        output_format = self.caller.output_format(UpdateDraft, _example_update(label))
+        output_format = self.caller.output_format(UpdateDraft, _example_update(label, update))
         draft_block = redact(context.update_block(update))
         for max_facts, prev_tokens in _SHRINK_STEPS:
             variables = UpdateVars(
@@ -201,6 +211,7 @@ class LLMEngine:
             prompt = self._answer_prompt(state, answer, question, lang, label, recommendation)
         except Exception as exc:
             log.warning("incident %s: no LLM answer (%s); offline text used", state.id, exc)
+            self.caller.skipped(f"answer_{answer.intent}", str(exc), state.id)
             return fallback
         input_text = prompt.system + "\n" + prompt.user
 

@@ -90,6 +90,9 @@ async def test_a_prompt_that_cannot_fit_falls_back_without_calling(
     )
     assert result.engine == "offline-fallback"
     assert server.requests == []
+    record = w.audit.records[-1]
+    assert record.outcome == "fallback" and record.tokens_in == 0
+    assert "not sent" in (record.error or "") and "budget" in (record.error or "")
 
 
 async def test_a_cited_deleted_message_is_not_accepted(
