@@ -58,7 +58,8 @@ def run_ingest(
         out.write(f"  {done}/{total} documents\n")
         out.flush()
 
-    report = kb.ingest(paths, progress=progress)
+    with kb:
+        report = kb.ingest(paths, progress=progress)
     for error in report.errors:
         out.write(f"error: {error}\n")
     elapsed = time.perf_counter() - started
@@ -85,13 +86,14 @@ def run_search(
     except Exception as exc:
         out.write(f"kb search: cannot open the knowledge store at {_where(resolved)}: {exc}\n")
         return 2
-    if kb.count() == 0:
-        out.write(f"kb search: the knowledge store at {_where(resolved)} is empty; run kb ingest\n")
-        return 1
     kind_filter: Kind | None = "postmortem" if kind == "postmortem" else None
     if kind == "guidance":
         kind_filter = "guidance"
-    hits = kb.search(query, kind=kind_filter, k=k)
+    with kb:
+        if kb.count() == 0:
+            out.write(f"kb search: the store at {_where(resolved)} is empty; run kb ingest\n")
+            return 1
+        hits = kb.search(query, kind=kind_filter, k=k)
     if not hits:
         out.write("no matching documents\n")
         return 1

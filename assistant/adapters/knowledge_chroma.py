@@ -126,6 +126,7 @@ class ChromaKnowledge:
         base_dir: Path | None = None,
     ) -> None:
         self.settings = settings or KnowledgeSettings()
+        self._owns_client = client is None
         self._client = client if client is not None else open_client(self.settings)
         self._ef = embedding_function or UseEmbeddingFunction()
         self._collection = self._client.get_or_create_collection(
@@ -144,6 +145,27 @@ class ChromaKnowledge:
         self.base_dir = base_dir
         self._corpus: _Corpus | None = None
 
+    # --- lifetime ---------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Release the Chroma client this store opened (views share it: close the original)."""
+        if not self._owns_client:
+            return
+        self._client.close()
+        if self.settings.chroma_host:
+            # chromadb 1.5's HttpClient.close() leaves the httpx sessions of the client and
+            # its admin client open (each HTTP client has a system of its own): close them.
+            for owner in (self._client, getattr(self._client, "_admin_client", None)):
+                session = getattr(getattr(owner, "_server", None), "_session", None)
+                if session is not None:
+                    session.close()
+
+    def __enter__(self) -> ChromaKnowledge:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     # --- views ------------------------------------------------------------------------------
 
     def view(
@@ -155,6 +177,7 @@ class ChromaKnowledge:
         """The same store with other exclusions or another ranking mode (no reload)."""
         other = object.__new__(ChromaKnowledge)
         other.__dict__.update(self.__dict__)
+        other._owns_client = False
         if exclude_ids is not None:
             other.exclude_ids = frozenset(exclude_ids)
         if mode is not None:
