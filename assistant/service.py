@@ -270,6 +270,30 @@ class IncidentService:
         for incident_id, state in self._states.items():
             self.store.snapshot(state, self._seq[incident_id])
 
+    async def post_draft(self, incident_id: str, update: StatusUpdate) -> list[Delivery]:
+        """Record and deliver a draft the commander approved (``/update`` → Post).
+
+        It goes through the event log as a command, so a restart replays it like any other
+        event; it is posted as the commander approved it, without LLM rewording.
+        """
+        state = self.state(incident_id)
+        if state is None or state.commander is None:
+            return []
+        event = Command(
+            at=update.at,
+            incident_id=incident_id,
+            name="update",
+            user=state.commander,
+            args={"publish": update.model_dump(mode="json")},
+            privileged=True,
+            interaction_id=f"draft:{update.at.isoformat()}",
+        )
+        llm, self.llm = self.llm, None
+        try:
+            return await self.handle(event)
+        finally:
+            self.llm = llm
+
     # ------------------------------------------------------------------ outside incidents
     def answer_outside(self, question: str, message_id: str, at: datetime) -> Answer:
         """Onboarding Q&A in a DM or a channel that is not an incident."""

@@ -107,7 +107,11 @@ def req_time(obj: dict[str, Any], key: str, place: Place, field: str) -> datetim
 
 
 def time_value(value: object, place: Place, field: str) -> datetime:
-    """Parse an ISO-8601 time into an aware UTC datetime; a time without offset is UTC."""
+    """Parse an ISO-8601 time into an aware datetime; a time without offset is UTC.
+
+    The offset the exporter wrote (the exporting machine's local time) is kept, so the
+    bot's updates show the times the people in the channel saw.
+    """
     if not isinstance(value, str):
         place.fail(field, f"is {kind_of(value)}, expected an ISO-8601 timestamp")
     try:
@@ -118,7 +122,7 @@ def time_value(value: object, place: Place, field: str) -> datetime:
             parsed = datetime.fromisoformat(_LONG_FRACTION.sub(r"\1", value, count=1))
         if parsed.tzinfo is None:
             return parsed.replace(tzinfo=UTC)
-        return parsed.astimezone(UTC)
+        return parsed
     except (ValueError, OverflowError):
         place.fail(field, f"is not an ISO-8601 timestamp ({clip(value)!r})")
 

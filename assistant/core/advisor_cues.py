@@ -471,10 +471,21 @@ def sentences(text: str) -> list[str]:
     return [s.strip() for s in _SPLIT.split(clean) if s and s.strip()]
 
 
+# Asking someone to find out is not an answer either: 「マイグレーションの有無を見てほしい」,
+# "please check whether there is a flag", "can someone confirm the runbook".
+_REQUEST = re.compile(
+    r"有無|かどうか|(見て|調べて|確認して|チェックして|教えて)(ほしい|欲しい|ください|下さい|もらえ|くれ)"
+    r"|\b(please|pls|plz)\s+(check|confirm|verify|look|find out|see)\b"
+    r"|\b(check|confirm|verify|find out|see)\s+(whether|if)\b"
+    r"|\b(can|could) (someone|somebody|anyone|you) (check|confirm|verify|look)\b",
+    re.IGNORECASE,
+)
+
+
 def is_question(sentence: str) -> bool:
     """A question asks; it does not answer ("safe to roll back?", 「戻せますか」)."""
     s = sentence.strip()
-    if s.endswith(("?", "？")):
+    if s.endswith(("?", "？")) or _REQUEST.search(s):
         return True
     if _JA_CHARS.search(s):
         return _JA_QUESTION_END.search(s) is not None

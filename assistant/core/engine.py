@@ -34,6 +34,7 @@ from assistant.core.model import (
     Phase,
     PhaseChange,
     PhaseProposal,
+    StatusUpdate,
     User,
 )
 from assistant.core.phases import PhaseSignal
@@ -104,6 +105,7 @@ class Engine:
         if self.mentions_bot(state, msg):
             # Questions to the bot are answered, never obeyed: "bot, declare resolved"
             # changes nothing. Roster cues still count (a mention may also assign).
+            actions += roster.on_message(state, msg)
             actions += self._answer(state, msg, msg.content)
             return actions
 
@@ -124,6 +126,7 @@ class Engine:
         state.facts = [f for f in state.facts if event.message_id not in f.source_ids]
         state.facts.extend(facts.extract(state, msg))
         state.activity_since_update = True
+        self._drop_proposal_resting_on(state, event.message_id)
         return []
 
     def _on_delete(self, state: IncidentState, event: MessageDeleted) -> list[Action]:
@@ -140,7 +143,14 @@ class Engine:
                 fact = fact.model_copy(update={"source_ids": rest})
             kept.append(fact)
         state.facts = kept
+        self._drop_proposal_resting_on(state, event.message_id)
         return []
+
+    @staticmethod
+    def _drop_proposal_resting_on(state: IncidentState, message_id: str) -> None:
+        """A pending proposal whose message was edited or deleted no longer stands."""
+        if state.proposal is not None and message_id in state.proposal.source_ids:
+            state.proposal = None
 
     def mentions_bot(self, state: IncidentState, msg: ChatMessage) -> bool:
         cfg = state.config
@@ -251,7 +261,8 @@ class Engine:
     def is_privileged(self, state: IncidentState, cmd: Command) -> bool:
         if cmd.privileged:
             return True
-        return state.commander is not None and state.commander.id == cmd.user.id
+        boss = roster.commander_of(state)
+        return boss is not None and boss.id == cmd.user.id
 
     def _on_command(self, state: IncidentState, cmd: Command) -> list[Action]:
         at, name = cmd.at, cmd.name
@@ -324,6 +335,12 @@ class Engine:
         if name == "release":
             return roster.release(state, cmd.args["user"], at, sources)
         if name == "update":
+            publish = cmd.args.get("publish")
+            if publish is not None:
+                # the commander approved a draft (possibly edited): it is posted as written
+                posted = StatusUpdate.model_validate(publish)
+                updates.mark_posted(state, posted)
+                return [PostUpdate(at=at, incident_id=state.id, update=posted)]
             audience = cmd.args.get("audience")
             update = updates.compose(state, "manual", at, audience=audience)
             return [PostUpdate(at=at, incident_id=state.id, update=update, draft_for=cmd.user)]

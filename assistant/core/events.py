@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from assistant.core.model import ChatMessage, Model, User
 
@@ -92,6 +92,13 @@ class Command(_Event):
     args: dict[str, Any] = Field(default_factory=dict)
     privileged: bool = False
     interaction_id: str | None = None
+
+    @field_validator("args")
+    @classmethod
+    def _restore_users(cls, args: dict[str, Any]) -> dict[str, Any]:
+        """A user argument read back from the event log is a dict again: make it a User."""
+        user = args.get("user")
+        return {**args, "user": User.model_validate(user)} if isinstance(user, dict) else args
 
 
 Event = Annotated[

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from assistant.core.model import Assignment, IncidentState, Lang, Participant, User
 from assistant.core.texts import register, t
@@ -126,13 +126,8 @@ def _row(p: Participant, a: Assignment | None, since: datetime, st: State) -> Ro
 
 
 def clock(state: IncidentState, at: datetime) -> str:
-    """``HH:MM`` in the incident's local time.
-
-    Event times are UTC. ``IncidentConfig.utc_offset_minutes`` (proposed; read defensively
-    until the model has it) shifts them to the team's clock.
-    """
-    offset = getattr(state.config, "utc_offset_minutes", 0) or 0
-    return (at + timedelta(minutes=offset)).strftime("%H:%M")
+    """``HH:MM`` in the event's own zone: the offset the channel's times came with."""
+    return at.strftime("%H:%M")
 
 
 def ago(state: IncidentState, at: datetime, now: datetime, lang: Lang) -> str:

@@ -171,9 +171,15 @@ NEXT_PLAIN: dict[Lang, str] = {
 }
 
 
+# Short names for the offsets most teams using this bot work in; others read "UTC+05:30".
+_ZONE_NAMES = {0: "UTC", 9 * 60: "JST", 8 * 60: "SGT", 60: "CET", 2 * 60: "CEST"}
+
+
 def hhmm(at: datetime) -> str:
     """Clock time in the datetime's own zone, with the zone named (no local guessing)."""
-    zone = at.tzname() or "UTC"
+    offset = at.utcoffset()
+    minutes = int(offset.total_seconds() // 60) if offset is not None else 0
+    zone = _ZONE_NAMES.get(minutes) or at.tzname() or "UTC"
     return f"{at:%H:%M} {zone}"
 
 

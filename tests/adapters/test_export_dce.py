@@ -346,8 +346,9 @@ def test_reaction_timing_follows_time_order_not_file_order() -> None:
     assert events[2].at == T0 + timedelta(seconds=10)
 
 
-def test_timestamps_are_normalised_to_utc() -> None:
-    """Offsets, seven fractional digits and a missing offset all give aware UTC times."""
+def test_timestamps_keep_the_exporters_offset() -> None:
+    """Offsets, seven fractional digits and a missing offset all give aware times; the
+    exporter's offset is kept (people read local times), a missing one means UTC."""
     data = export(
         msg("100", "a", timestamp="2025-03-14T10:00:00.1234567+09:00"),
         msg("101", "b", timestamp="2025-03-14T01:00:01Z"),
@@ -359,7 +360,7 @@ def test_timestamps_are_normalised_to_utc() -> None:
         T0 + timedelta(seconds=1),
         T0 + timedelta(seconds=2),
     ]
-    assert all(t.utcoffset() == timedelta(0) for t in times)
+    assert [t.utcoffset() for t in times] == [timedelta(hours=9), timedelta(0), timedelta(0)]
 
 
 def test_duplicate_message_ids_are_kept_once() -> None:

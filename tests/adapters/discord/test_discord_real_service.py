@@ -93,11 +93,6 @@ async def test_phase_command_through_the_real_service(tmp_path: Path) -> None:
     service.store.close()
 
 
-@pytest.mark.xfail(
-    reason="core: Command.args['user'] comes back from the event log as a dict; "
-    "events.Command needs a validator turning it into a User (see the Discord report)",
-    raises=AttributeError,
-)
 async def test_restart_after_slash_commander_rebuilds_the_state(tmp_path: Path) -> None:
     """/commander passes a User in args; after a restart the state must rebuild from the log."""
     from assistant.adapters.discord.cogs.roster import RosterCog
