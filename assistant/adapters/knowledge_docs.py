@@ -163,8 +163,17 @@ def _first_heading(body: str) -> str | None:
 # --- JSON Lines -----------------------------------------------------------------------------
 
 
+def jsonl_kind(path: Path) -> Kind:
+    """Records are guidance when the file sits under a ``guidance/`` folder, else postmortems."""
+    for part in reversed(path.parts[:-1]):
+        if part in KIND_DIRS:
+            return KIND_DIRS[part]
+    return "postmortem"
+
+
 def read_jsonl(path: Path) -> Iterator[SourceDoc | DocumentError]:
-    """Postmortem records, one per line; a bad line yields an error and the file goes on."""
+    """Records, one per line; a bad line yields an error and the file goes on."""
+    kind = jsonl_kind(path)
     with path.open(encoding="utf-8") as handle:
         for lineno, line in enumerate(handle, start=1):
             if not line.strip():
@@ -175,12 +184,12 @@ def read_jsonl(path: Path) -> Iterator[SourceDoc | DocumentError]:
                 yield DocumentError(path, f"not valid JSON: {exc.msg}", line=lineno)
                 continue
             try:
-                yield _jsonl_doc(path, record)
+                yield _jsonl_doc(path, record, kind)
             except ValueError as exc:
                 yield DocumentError(path, str(exc), line=lineno)
 
 
-def _jsonl_doc(path: Path, record: object) -> SourceDoc:
+def _jsonl_doc(path: Path, record: object, kind: Kind = "postmortem") -> SourceDoc:
     if not isinstance(record, dict):
         raise ValueError("a record must be a JSON object")
     for key in ("id", "text"):
@@ -190,14 +199,8 @@ def _jsonl_doc(path: Path, record: object) -> SourceDoc:
     if not isinstance(title, str) or not title.strip():
         title = _derived_title(record)
     meta = _common_meta(record)
-    if "rollback" in record:
-        meta.update(_rollback_meta(record["rollback"], source="record"))
-    elif isinstance(record.get("rollback_heuristic"), dict):
-        mentioned = bool(record["rollback_heuristic"].get("mentioned"))
-        # Noisy keyword rule: a mention is a hint that a rollback was tried, nothing more.
-        meta["rollback_source"] = "heuristic"
-        if mentioned:
-            meta["rollback_attempted"] = True
+    if kind == "postmortem":
+        meta.update(_record_rollback(record))
     if "date" not in meta and isinstance(record.get("start_time"), str) and record["start_time"]:
         meta["date"] = record["start_time"][:10]
     if "tags" not in meta and isinstance(record.get("keywords_upstream"), list):
@@ -209,7 +212,21 @@ def _jsonl_doc(path: Path, record: object) -> SourceDoc:
     if isinstance(summary, str) and summary.strip() and summary.strip() not in text:
         text = f"{summary.strip()}\n\n{text}"
     meta.setdefault("lang", detect_one(text))
-    return SourceDoc(record["id"], "postmortem", title.strip(), text, path, "jsonl", meta)
+    return SourceDoc(record["id"], kind, title.strip(), text, path, "jsonl", meta)
+
+
+def _record_rollback(record: dict[str, Any]) -> dict[str, str | int | float | bool]:
+    """Rollback fields from ``rollback``, else (marked as heuristic) ``rollback_heuristic``."""
+    if "rollback" in record:
+        return _rollback_meta(record["rollback"], source="record")
+    heuristic = record.get("rollback_heuristic")
+    if not isinstance(heuristic, dict):
+        return {}
+    # A noisy keyword rule: a mention hints that a rollback was tried; the outcome is unknown.
+    meta: dict[str, str | int | float | bool] = {"rollback_source": "heuristic"}
+    if heuristic.get("mentioned"):
+        meta["rollback_attempted"] = True
+    return meta
 
 
 def _derived_title(record: dict[str, Any]) -> str:

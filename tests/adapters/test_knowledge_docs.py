@@ -172,3 +172,18 @@ def test_chunks_carry_the_title_and_section_in_their_text(tmp_path: Path) -> Non
     assert pieces[0].section == "Scribe"
     assert pieces[0].text.startswith("Roles / Scribe\n")
     assert "Writes the timeline." in pieces[0].text
+
+
+def test_jsonl_under_a_guidance_folder_holds_guidance(tmp_path: Path) -> None:
+    """A JSONL file's kind follows its folder: guidance records carry no rollback fields."""
+    record = {
+        "id": "g-1",
+        "title": "Roles",
+        "text": "The scribe keeps the timeline.",
+        "rollback": {"attempted": True, "outcome": "helped"},
+    }
+    path = write(tmp_path / "guidance" / "docs.jsonl", json.dumps(record) + "\n")
+    (doc,) = list(read_jsonl(path))
+    assert not isinstance(doc, DocumentError)
+    assert doc.kind == "guidance"
+    assert "rollback_attempted" not in doc.meta
