@@ -1,39 +1,48 @@
-"""Bring up the knowledge store for the app: open it and ingest the knowledge folders.
+"""Open the knowledge store for the app, brought up to date with the configured directories.
 
-Called by the composition root. A store that cannot be opened or brought up to date is
-logged and replaced by ``None``: the bot then answers without the knowledge base (and says
-so) instead of failing to start.
+Each set of knowledge directories gets its own collection, so ``replay --knowledge DIR``
+answers from exactly those documents and never from what another run ingested. Ingest is
+incremental: an unchanged file costs a hash, not an embedding.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
-from collections.abc import Iterable
 from pathlib import Path
 
-from assistant.adapters.knowledge_chroma import (
-    ChromaKnowledge,
-    ChromaSettingsLike,
-    KnowledgeSettings,
-)
+from assistant.adapters.knowledge_chroma import COLLECTION, ChromaKnowledge, KnowledgeSettings
+from assistant.settings import Settings
 
 log = logging.getLogger(__name__)
 
 
-def open_knowledge(
-    settings: KnowledgeSettings | ChromaSettingsLike,
-    dirs: Iterable[Path | str],
-    *,
-    exclude_ids: Iterable[str] = (),
-) -> ChromaKnowledge | None:
-    """The Chroma knowledge store, incrementally up to date with ``dirs``; None if unusable."""
-    try:
-        kb = ChromaKnowledge(KnowledgeSettings.of(settings), exclude_ids=exclude_ids)
-        report = kb.ingest([Path(d) for d in dirs])
-    except Exception:
-        log.exception("knowledge base unavailable; answering without it")
+def collection_name(dirs: list[Path]) -> str:
+    """A stable collection name for a set of directories (Chroma allows [a-zA-Z0-9._-])."""
+    key = "\n".join(sorted(str(d.resolve()) for d in dirs))
+    return f"{COLLECTION}-{hashlib.sha256(key.encode()).hexdigest()[:12]}"
+
+
+def knowledge_settings(settings: Settings, dirs: list[Path] | None = None) -> KnowledgeSettings:
+    return KnowledgeSettings(
+        store_dir=str(settings.chroma_path),
+        chroma_host=settings.chroma_host,
+        chroma_port=settings.chroma_port,
+        collection=collection_name(dirs) if dirs else COLLECTION,
+    )
+
+
+def open_knowledge(settings: Settings, dirs: list[Path]) -> ChromaKnowledge | None:
+    """The knowledge store over ``dirs``; ``None`` (answers without citations) if none exist."""
+    present = [d for d in dirs if d.exists()]
+    for missing in set(dirs) - set(present):
+        log.warning("knowledge directory %s does not exist; skipped", missing)
+    if not present:
         return None
-    for error in report.errors:
-        log.warning("knowledge ingest: %s", error)
-    log.info("knowledge ingest: %s", report.summary())
+    kb = ChromaKnowledge(knowledge_settings(settings, present))
+    for directory in present:
+        kb.base_dir = directory if directory.is_dir() else directory.parent
+        report = kb.ingest([directory])
+        for error in report.errors:
+            log.warning("knowledge: %s", error)
     return kb
