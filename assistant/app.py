@@ -10,6 +10,7 @@ from typing import Any
 from assistant.adapters.store_sqlite import SqliteStore
 from assistant.core.engine import Engine
 from assistant.core.ports import KnowledgePort
+from assistant.core.safety import Redactor
 from assistant.service import IncidentService, Polisher
 from assistant.settings import Settings
 
@@ -64,6 +65,7 @@ def build_app(
         Engine(knowledge=knowledge),
         defaults=settings.incident_defaults(),
         llm=build_llm(settings, store),
+        redactor=Redactor(extra=settings.redact_patterns),
     )
     return App(
         settings=settings, store=store, service=service, knowledge=knowledge, closers=[store.close]

@@ -39,7 +39,7 @@ from assistant.core.model import (
     IncidentState,
     StatusUpdate,
 )
-from assistant.core.safety import sanitize_output
+from assistant.core.safety import DEFAULT_REDACTOR, Redactor
 
 log = logging.getLogger(__name__)
 
@@ -110,9 +110,9 @@ def event_key(event: Event) -> str:
     raise AssertionError(event)  # pragma: no cover
 
 
-def sanitize_action(action: Action) -> Action:
+def sanitize_action(action: Action, redactor: Redactor = DEFAULT_REDACTOR) -> Action:
     """Redact secrets and neutralise mass mentions in every text an action carries."""
-    s = sanitize_output
+    s = redactor.sanitize_output
     if isinstance(action, PostUpdate):
         u = action.update
         claims = [c.model_copy(update={"text": s(c.text)}) for c in u.claims]
@@ -138,8 +138,10 @@ class IncidentService:
         *,
         defaults: IncidentConfig | None = None,
         llm: Polisher | None = None,
+        redactor: Redactor = DEFAULT_REDACTOR,
     ) -> None:
         self.store = store
+        self.redactor = redactor
         self.engine = engine
         self.defaults = defaults or IncidentConfig()
         self.llm = llm
@@ -223,7 +225,7 @@ class IncidentService:
             raise EngineFailure(f"incident {state.id}: {type(exc).__name__}: {exc}") from exc
         if self.llm is not None:
             actions = await self._polish(state, event, actions, previous_update)
-        actions = [sanitize_action(a) for a in actions]
+        actions = [sanitize_action(a, self.redactor) for a in actions]
         seq = self._seq[state.id] + 1
         try:
             rows = self.store.commit_event(state, key=key, event=event, actions=actions, seq=seq)
@@ -298,7 +300,7 @@ class IncidentService:
     def answer_outside(self, question: str, message_id: str, at: datetime) -> Answer:
         """Onboarding Q&A in a DM or a channel that is not an incident."""
         answer = onboarding.answer(question, message_id, at, self.engine.knowledge)
-        return answer.model_copy(update={"text": sanitize_output(answer.text)})
+        return answer.model_copy(update={"text": self.redactor.sanitize_output(answer.text)})
 
     # ------------------------------------------------------------------ LLM polish
     async def _polish(

@@ -1,0 +1,89 @@
+"""Settings: read from the environment only when built, comma lists, clear errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from assistant.app import build_app
+from assistant.cli import main
+from assistant.settings import Settings
+
+
+def test_comma_separated_lists_and_numbers_come_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Lists are comma-separated in env vars; thresholds become the incident defaults."""
+    monkeypatch.setenv("DISCORD_GUILD_IDS", "1, 2")
+    monkeypatch.setenv("CHANNEL_PATTERNS", "sev-*,inc-*")
+    monkeypatch.setenv("IDLE_MINUTES", "7")
+    monkeypatch.setenv("LANGUAGE", "ja")
+    s = Settings.load(_env_file=None)
+    assert s.discord_guild_ids == [1, 2]
+    assert s.channel_patterns == ["sev-*", "inc-*"]
+    defaults = s.incident_defaults()
+    assert (defaults.idle_minutes, defaults.lang) == (7, "ja")
+
+
+def test_no_llm_unless_a_model_and_an_endpoint_or_key_are_set(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Without LLM_MODEL the offline engine is the whole product: the service has no LLM."""
+    for name in ("LLM_MODEL", "OPENAI_BASE_URL", "OPENAI_API_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    s = Settings.load(_env_file=None)
+    assert not s.llm_enabled
+    app = build_app(s, state_path=tmp_path / "s.sqlite3", use_knowledge=False)
+    assert app.service.llm is None
+    app.close()
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")
+    monkeypatch.setenv("LLM_MODEL", "tiny")
+    s = Settings.load(_env_file=None)
+    assert s.llm_enabled
+    app = build_app(s, state_path=tmp_path / "t.sqlite3", use_knowledge=False)
+    assert app.service.llm is not None
+    app.close()
+
+
+def test_an_invalid_setting_is_a_validation_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bad regex or a negative threshold is refused, naming the setting."""
+    monkeypatch.setenv("REDACT_PATTERNS", "ok-[a-z]+,(unclosed")
+    with pytest.raises(ValidationError, match="redact_patterns"):
+        Settings.load(_env_file=None)
+    monkeypatch.delenv("REDACT_PATTERNS")
+    monkeypatch.setenv("CADENCE_MINUTES", "-1")
+    with pytest.raises(ValidationError, match="cadence_minutes"):
+        Settings.load(_env_file=None)
+
+
+def test_the_cli_reports_a_bad_setting_in_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Through the CLI a bad environment value is one stderr line and exit code 2."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("UNASSIGNED_MINUTES", "soon")
+    export = tmp_path / "e.json"
+    export.write_text(
+        '{"channel": {"id": "1"}, "messages": [{"id": "2", "type": "Default",'
+        ' "timestamp": "2024-01-01T00:00:00+00:00", "content": "hi",'
+        ' "author": {"id": "3", "name": "a"}}]}',
+        encoding="utf-8",
+    )
+    assert main(["replay", str(export), "--no-knowledge"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "unassigned_minutes" in err[0]
+
+
+def test_redact_patterns_from_settings_apply_to_what_the_bot_prints(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A team's own token format, configured in REDACT_PATTERNS, is redacted in outputs."""
+    monkeypatch.setenv("REDACT_PATTERNS", r"acme_[0-9a-f]{16}")
+    app = build_app(
+        Settings.load(_env_file=None), state_path=tmp_path / "s.sqlite3", use_knowledge=False
+    )
+    text = app.service.redactor.sanitize_output("token acme_0123456789abcdef leaked")
+    assert "acme_0123456789abcdef" not in text
+    app.close()
