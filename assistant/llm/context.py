@@ -8,12 +8,13 @@ applied by the engine to the whole rendered prompt.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import datetime
 
 from assistant.core.model import (
     Answer,
     ChatMessage,
+    Claim,
     Fact,
     IncidentState,
     StatusUpdate,
@@ -50,12 +51,40 @@ def messages_since(state: IncidentState, previous: StatusUpdate | None) -> list[
     ]
 
 
+MAX_SOURCES = 3
+MAX_GONE = 4
+
+
+def sources_text(ids: list[str], max_sources: int = MAX_SOURCES) -> str:
+    """``[sources: a, b, c]``, showing the newest ``max_sources`` ids and how many more."""
+    shown = ids[-max_sources:] if max_sources else []
+    more = len(ids) - len(shown)
+    suffix = f" (+{more} more)" if more else ""
+    return f"[sources: {', '.join(shown)}{suffix}]"
+
+
 def _fact_line(fact: Fact) -> str:
-    return f"- ({fact.kind}, {fact.certainty}) {fact.text} [sources: {', '.join(fact.source_ids)}]"
+    return f"- ({fact.kind}, {fact.certainty}) {fact.text} {sources_text(fact.source_ids)}"
 
 
-def state_block(state: IncidentState, *, max_facts: int = 12, max_roster: int = 12) -> str:
-    """Phase, title, commander, open assignments and the newest facts of the incident."""
+def claim_line(claim: Claim) -> str:
+    return as_data(
+        f"- ({claim.section}, {claim.certainty}) {claim.text} {sources_text(claim.source_ids)}"
+    )
+
+
+def state_block(
+    state: IncidentState,
+    *,
+    max_facts: int = 6,
+    max_roster: int = 8,
+    covered: Collection[str] = (),
+) -> str:
+    """Phase, title, commander, open assignments and the newest facts of the incident.
+
+    Assignments and facts whose every source is in ``covered`` (already cited by the
+    draft) are left out: the draft carries them, and the prompt should not pay twice.
+    """
     lines = [f"phase: {state.phase.value}"]
     if state.title:
         lines.append(f"title: {state.title}")
@@ -63,31 +92,53 @@ def state_block(state: IncidentState, *, max_facts: int = 12, max_roster: int = 
         lines.append(f"severity: {state.severity}")
     if state.commander is not None:
         lines.append(f"commander: {state.commander.label}")
-    open_ = state.open_assignments()
+    covered_ids = set(covered)
+
+    def new(ids: list[str]) -> bool:
+        return not ids or not set(ids) <= covered_ids
+
+    open_ = [a for a in state.open_assignments() if new(a.source_ids)]
     if open_:
-        lines.append("roster:")
+        lines.append("roster (not in the draft):" if covered_ids else "roster:")
         for a in open_[-max_roster:]:
             purpose = f" (purpose: {a.purpose})" if a.purpose else ""
             lines.append(f"- {a.user.label}: {a.task}{purpose}")
+        if len(open_) > max_roster:
+            lines.append(f"(+{len(open_) - max_roster} more assignments)")
     live = {m.id for m in state.live_messages()}
-    facts = [f for f in state.facts if all(s in live for s in f.source_ids)]
+    facts = [f for f in state.facts if all(s in live for s in f.source_ids) and new(f.source_ids)]
     if facts and max_facts > 0:
-        lines.append("facts:")
+        lines.append("facts (not in the draft):" if covered_ids else "facts:")
         lines.extend(_fact_line(f) for f in facts[-max_facts:])
     return as_data("\n".join(lines))
 
 
-def update_block(update: StatusUpdate | None, *, with_sources: bool = True) -> str:
-    """An update as headline plus one line per claim (with its sources)."""
+def update_block(update: StatusUpdate | None) -> str:
+    """An update as headline plus one line per claim (with its newest sources)."""
     if update is None:
         return "(none: this is the first update)"
-    lines = [update.headline]
-    for c in update.claims:
-        src = f" [sources: {', '.join(c.source_ids)}]" if with_sources else ""
-        lines.append(f"- ({c.section}, {c.certainty}) {c.text}{src}")
+    lines = [as_data(update.headline), *(claim_line(c) for c in update.claims)]
     if update.next_update_at is not None:
         lines.append(f"next update: {_hhmm(update.next_update_at)}")
-    return as_data("\n".join(lines))
+    return "\n".join(lines)
+
+
+def previous_block(previous: StatusUpdate | None, current: StatusUpdate) -> str:
+    """The previous update as far as it differs from the current draft.
+
+    Its headline always; then only its claims the current draft no longer carries (what
+    changed or ended), so the prompt does not pay twice for claims that are still true.
+    """
+    if previous is None:
+        return "(none: this is the first update)"
+    current_texts = {c.text for c in current.claims}
+    gone = [c for c in previous.claims if c.text not in current_texts]
+    lines = [as_data(previous.headline), *(claim_line(c) for c in gone[:MAX_GONE])]
+    if len(gone) > MAX_GONE:
+        lines.append(f"(+{len(gone) - MAX_GONE} more earlier claims no longer in the draft)")
+    if len(gone) < len(previous.claims):
+        lines.append(f"({len(previous.claims) - len(gone)} claims unchanged: see the draft)")
+    return "\n".join(lines)
 
 
 def answer_block(answer: Answer) -> str:

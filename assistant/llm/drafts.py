@@ -10,7 +10,7 @@ fails raises ``DraftError`` with a message the repair prompt sends back to the m
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Sequence
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -124,7 +124,7 @@ def check_update(
     overrides: dict[str, dict[str, str]],
     allowed_ids: Collection[str],
     confirmed_ids: Collection[str],
-    required_ids: Iterable[str],
+    required: Sequence[Collection[str]],
     input_text: str,
 ) -> None:
     """Raise ``DraftError`` unless ``draft`` only rephrases what the input supports."""
@@ -147,9 +147,10 @@ def check_update(
             claim.text, phase=phase, overrides=overrides, input_text=input_text, what=f"claim {i}"
         )
         cited.update(claim.source_ids)
-    missing = [s for s in dict.fromkeys(required_ids) if s not in cited]
-    if missing:
-        raise DraftError(f"claims of the draft were dropped: no claim cites {missing}")
+    for i, group in enumerate(required, 1):
+        if group and not cited & set(group):
+            example = sorted(group)[-1]
+            raise DraftError(f"claim {i} of the draft was dropped: cite it (e.g. {example})")
 
 
 def check_answer(

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from assistant.core.lang import detect_one
-from assistant.core.model import Answer, ChatMessage, Claim, IncidentState, Lang, StatusUpdate
+from assistant.core.model import Answer, ChatMessage, IncidentState, Lang, StatusUpdate
 from assistant.core.phases import label as phase_label
 from assistant.core.prompt_budget import estimate_tokens, keep_newest, truncate
 from assistant.core.safety import Redactor
@@ -33,29 +33,31 @@ from assistant.llm.port import LLMPort
 from assistant.llm.prompts import AnswerVars, Prompt, PromptLibrary, UpdateVars
 from assistant.llm.render import render_update
 from assistant.llm.settings import LLMSettings
+from assistant.llm.update_plan import ClaimSplit, merge_claims, split_claims
 
 log = logging.getLogger(__name__)
 
 _LANG_NAMES: dict[str, str] = {"ja": "Japanese (日本語)", "en": "English"}
 _INTENTS = ("rollback", "status", "roster", "guidance", "other")
 # (facts kept in the state block, tokens of the previous update) tried in turn when over budget
-_SHRINK_STEPS: tuple[tuple[int, int], ...] = ((12, 600), (6, 300), (0, 120))
+DRAFT_SHARE = 0.25  # of the token budget, at most, for the draft's claims
+_SHRINK_STEPS: tuple[tuple[int, int], ...] = ((6, 250), (3, 150), (0, 60))
 
 
 class OverBudget(Exception):
     """Even without any chat context the prompt does not fit the token budget."""
 
 
-def _example_update(label: str, update: StatusUpdate) -> str:
+def _example_update(label: str, split: ClaimSplit) -> str:
     """A JSON example shaped like the draft (small models copy examples closely)."""
     claims = [
         {
             "section": c.section,
             "certainty": c.certainty,
             "text": "<the claim, reworded>",
-            "source_ids": c.source_ids,
+            "source_ids": c.source_ids[-context.MAX_SOURCES :],
         }
-        for c in update.claims[:1]
+        for c in split.sent[:1]
     ]
     example = {"headline": f"{label} <one sentence: the gist>", "claims": claims}
     return json.dumps(example, ensure_ascii=False)
@@ -102,7 +104,8 @@ class LLMEngine:
         try:
             label = phase_label(update.phase, update.lang, state.config.phase_labels)
             shown = [m for m in since if not m.deleted and not state.is_bot(m.author)]
-            prompt, shown_ids = self._update_prompt(state, update, previous, shown, label)
+            split = split_claims(update, int(self.settings.token_budget * DRAFT_SHARE))
+            prompt, shown_ids = self._update_prompt(state, update, previous, shown, label, split)
         except Exception as exc:
             log.warning("incident %s: no LLM update (%s); offline text used", state.id, exc)
             self.caller.skipped("update", str(exc), state.id)
@@ -113,7 +116,7 @@ class LLMEngine:
         prev_ids = {s for c in previous.claims for s in c.source_ids} if previous else set()
         allowed = (offline_ids | shown_ids | (prev_ids & live)) - deleted
         confirmed = context.confirmed_ids(state, [update, previous]) - deleted
-        required = [s for c in update.claims for s in c.source_ids if s not in deleted]
+        required = [set(c.source_ids) - deleted for c in split.sent]
         input_text = prompt.system + "\n" + prompt.user
 
         def check(draft: UpdateDraft) -> None:
@@ -124,7 +127,7 @@ class LLMEngine:
                 overrides=state.config.phase_labels,
                 allowed_ids=allowed,
                 confirmed_ids=confirmed,
-                required_ids=required,
+                required=required,
                 input_text=input_text,
             )
 
@@ -132,28 +135,20 @@ class LLMEngine:
             prompt,
             UpdateDraft,
             check,
-            output_format=self.caller.output_format(UpdateDraft, _example_update(label, update)),
+            output_format=self.caller.output_format(UpdateDraft, _example_update(label, split)),
             incident_id=state.id,
         )
         if draft is None:
             return fallback
-        return self._apply_update(update, draft)
-
-    def _apply_update(self, update: StatusUpdate, draft: UpdateDraft) -> StatusUpdate:
         clean = self.redactor.sanitize_output
         claims = [
-            Claim(
-                section=c.section,
-                text=clean(" ".join(c.text.split())),
-                certainty=c.certainty,
-                source_ids=list(dict.fromkeys(c.source_ids)),
-            )
-            for c in draft.claims
+            c.model_copy(update={"text": clean(c.text)})
+            for c in merge_claims(draft, split, deleted=deleted)
         ]
         cited = [s for c in claims for s in c.source_ids]
         polished = update.model_copy(
             update={
-                "headline": clean(draft.headline.strip()),
+                "headline": clean(" ".join(draft.headline.split())),
                 "claims": claims,
                 "source_ids": list(dict.fromkeys([*update.source_ids, *cited])),
                 "engine": "llm",
@@ -168,20 +163,24 @@ class LLMEngine:
         previous: StatusUpdate | None,
         shown: list[ChatMessage],
         label: str,
+        split: ClaimSplit,
     ) -> tuple[Prompt, set[str]]:
         """The update prompt within the token budget, and the ids of the messages it shows."""
         redact = self.redactor.redact
         lines = [redact(context.chat_line(m)) for m in shown]
         budget = self.settings.token_budget
-        output_format = self.caller.output_format(UpdateDraft, _example_update(label, update))
-        draft_block = redact(context.update_block(update))
+        output_format = self.caller.output_format(UpdateDraft, _example_update(label, split))
+        draft_block = redact(split.draft_block(update))
+        covered = {s for c in update.claims for s in c.source_ids}
         for max_facts, prev_tokens in _SHRINK_STEPS:
             variables = UpdateVars(
                 lang=_LANG_NAMES[update.lang],
                 audience=update.audience,
                 phase_label=label,
-                state=redact(context.state_block(state, max_facts=max_facts)),
-                previous_update=truncate(redact(context.update_block(previous)), prev_tokens),
+                state=redact(context.state_block(state, max_facts=max_facts, covered=covered)),
+                previous_update=truncate(
+                    redact(context.previous_block(previous, update)), prev_tokens
+                ),
                 draft=draft_block,
                 chat="",
                 output_format=output_format,
@@ -192,14 +191,22 @@ class LLMEngine:
         else:
             raise OverBudget(f"update prompt needs {fixed} tokens without chat; budget {budget}")
         fitted = keep_newest(lines, budget - fixed - 16)
-        chat = "\n".join(fitted.kept)
-        if fitted.dropped:
-            chat = f"({fitted.dropped} older messages omitted)\n{chat}".rstrip()
-        elif not chat:
-            chat = "(no new messages)"
-        prompt = self.prompts.render("update", variables.model_copy(update={"chat": chat}))
-        kept = {m.id for m in shown[len(shown) - len(fitted.kept) :]} if fitted.kept else set()
-        return self._redacted(prompt), kept
+        kept_lines = list(fitted.kept)
+        while True:
+            chat = "\n".join(kept_lines)
+            omitted = len(lines) - len(kept_lines)
+            if omitted:
+                chat = f"({omitted} older messages omitted)\n{chat}".rstrip()
+            elif not chat:
+                chat = "(no new messages)"
+            prompt = self._redacted(
+                self.prompts.render("update", variables.model_copy(update={"chat": chat}))
+            )
+            if _tokens(prompt) <= budget or not kept_lines:
+                break
+            kept_lines.pop(0)  # redaction or the note pushed it over: drop one more
+        kept = {m.id for m in shown[len(shown) - len(kept_lines) :]} if kept_lines else set()
+        return prompt, kept
 
     # ------------------------------------------------------------------ answers
     async def polish_answer(self, state: IncidentState, answer: Answer, *, question: str) -> Answer:

@@ -1,0 +1,208 @@
+"""Prompt size of scheduled updates over a long incident: incremental prompts stay flat.
+
+A generated 2,000-message incident is replayed through the core (``Engine`` with
+``auto_confirm_proposals``), with clock ticks fed whenever something falls due; every update
+the core posts is polished by ``LLMEngine`` against the fake OpenAI-compatible server from
+the tests, which answers with a valid rewrite of the draft and counts prompt tokens (the
+project's deterministic estimate). Prints the prompt tokens of the 1st, 10th and 40th
+scheduled update and the ratio 40th/1st. Target (issue 3): ratio <= 1.5 (a prompt carrying
+the whole transcript would grow about 40 times).
+
+The cadence is set so the incident spans about 120 cadences (the generator writes messages
+a few seconds apart, so the default 15 minutes would give only a handful of updates, and
+phase changes reset the cadence).
+
+    python bench/update_tokens.py [N_MESSAGES] [--lang ja|en|mixed] [--seed N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from assistant.adapters.export_dce import parse_export  # noqa: E402
+from assistant.core.actions import PostUpdate  # noqa: E402
+from assistant.core.engine import Engine  # noqa: E402
+from assistant.core.events import ClockTick, Event  # noqa: E402
+from assistant.core.model import IncidentConfig, IncidentState, StatusUpdate  # noqa: E402
+from assistant.llm.audit import MemoryAudit  # noqa: E402
+from assistant.llm.context import messages_since  # noqa: E402
+from assistant.llm.engine import LLMEngine  # noqa: E402
+from assistant.llm.openai_adapter import OpenAIPort  # noqa: E402
+from assistant.llm.settings import LLMSettings  # noqa: E402
+from tests.llm.fake_server import FakeOpenAIServer, Reply, prompt_tokens  # noqa: E402
+
+PICKS = (1, 10, 40)
+TARGET_RATIO = 1.5
+CADENCES = 120  # the incident spans this many cadences
+_CLAIM = re.compile(r"^- \((\w+), (\w+)\) (.*) \[sources: ([^\]]*?)(?: \(\+\d+ more\))?\]$")
+
+
+def _generated(n_messages: int, seed: int, lang: str) -> dict[str, Any]:
+    """The shared generator when present; otherwise a small built-in one."""
+    path = REPO / "bench" / "generate_export.py"
+    if path.is_file():
+        import importlib.util
+
+        spec = importlib.util.spec_from_file_location("bench_generate_export", path)
+        if spec is not None and spec.loader is not None:
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+            data: dict[str, Any] = module.generate(n_messages, seed=seed, lang=lang)
+            return data
+    return _fallback_export(n_messages)
+
+
+def _fallback_export(n_messages: int) -> dict[str, Any]:
+    """A plain export: three people reporting on an outage, 20 seconds apart."""
+    from datetime import UTC, datetime, timedelta
+
+    start = datetime(2026, 1, 1, 9, 0, tzinfo=UTC)
+    users = [{"id": str(i), "name": n, "isBot": False} for i, n in enumerate("abc", 1)]
+    lines = [
+        "error rate on checkout is {n}% right now",
+        "looking at the deploy diff, step {n}",
+        "rollback preparation: item {n} checked",
+    ]
+    messages = [
+        {
+            "id": str(1000 + i),
+            "type": "Default",
+            "timestamp": (start + timedelta(seconds=20 * i)).isoformat(),
+            "content": lines[i % 3].format(n=i % 97),
+            "author": users[i % 3],
+            "mentions": [],
+        }
+        for i in range(n_messages)
+    ]
+    return {
+        "guild": {"id": "g", "name": "bench"},
+        "channel": {"id": "c1", "type": "GuildTextChat", "name": "inc-bench"},
+        "messages": messages,
+        "messageCount": n_messages,
+    }
+
+
+def rewrite_draft(request: dict[str, Any]) -> Reply:
+    """The fake model: a valid rewrite of the <draft> block of the prompt."""
+    user = str(request["messages"][1]["content"])
+    draft = user.split("<draft>\n", 1)[1].split("\n</draft>", 1)[0]
+    lines = draft.splitlines()
+    claims = []
+    for line in lines[1:]:
+        m = _CLAIM.match(line)
+        if m:
+            section, certainty, text, sources = m.groups()
+            ids = [s.strip() for s in sources.split(",") if s.strip()]
+            claims.append(
+                {"section": section, "certainty": certainty, "text": text, "source_ids": ids}
+            )
+    payload = {"headline": lines[0] if lines else "", "claims": claims}
+    return Reply(content=json.dumps(payload, ensure_ascii=False))
+
+
+def _with_ticks(core: Engine, state: IncidentState, event: Event) -> list[Any]:
+    """Feed a tick at every moment something falls due before ``event``, then the event."""
+    actions: list[Any] = []
+    while True:
+        due = core.next_due(state)
+        if due is None or due > event.at or (state.now is not None and due <= state.now):
+            break
+        actions += core.handle(state, ClockTick(at=due, incident_id=state.id))
+    return actions + core.handle(state, event)
+
+
+async def run(n_messages: int, seed: int, lang: str) -> dict[str, Any]:
+    export = parse_export(_generated(n_messages, seed, lang), path="<generated>")
+    events = export.events
+    span_min = (events[-1].at - events[0].at).total_seconds() / 60
+    cadence = max(0.5, span_min / CADENCES)
+    bot = export.bot_candidates[0] if export.bot_candidates else None
+    state = IncidentState(
+        id=export.incident_id,
+        title=export.topic or export.channel_name,
+        config=IncidentConfig(
+            auto_confirm_proposals=True,
+            cadence_minutes=cadence,
+            bot_name=bot.name if bot else None,
+            bot_user_id=bot.id if bot else None,
+        ),
+    )
+    core = Engine()
+    scheduled: list[int] = []
+    all_updates = 0
+    with FakeOpenAIServer(responder=rewrite_draft) as server:
+        settings = LLMSettings(
+            base_url=server.base_url, model="bench", structured_mode="json_object"
+        )
+        port = OpenAIPort.from_settings(settings)
+        audit = MemoryAudit()
+        llm = LLMEngine(port, settings, audit=audit)
+        previous: StatusUpdate | None = None
+        try:
+            for event in events:
+                for action in _with_ticks(core, state, event):
+                    if not isinstance(action, PostUpdate) or action.draft_for is not None:
+                        continue
+                    first_request = len(server.requests)
+                    previous = await llm.polish_update(
+                        state,
+                        action.update,
+                        previous=previous,
+                        since=messages_since(state, previous),
+                    )
+                    all_updates += 1
+                    if action.update.kind == "scheduled" and len(server.requests) > first_request:
+                        scheduled.append(prompt_tokens(server.requests[first_request]))
+        finally:
+            await port.aclose()
+    outcomes = {
+        o: sum(1 for r in audit.records if r.outcome == o) for o in ("ok", "repaired", "fallback")
+    }
+    return {
+        "messages": n_messages,
+        "lang": lang,
+        "cadence_minutes": round(cadence, 2),
+        "updates": all_updates,
+        "scheduled": scheduled,
+        "outcomes": outcomes,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="prompt tokens of scheduled LLM updates")
+    parser.add_argument("n_messages", type=int, nargs="?", default=2000)
+    parser.add_argument("--lang", choices=("ja", "en", "mixed"), default="mixed")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args(argv)
+    result = asyncio.run(run(args.n_messages, args.seed, args.lang))
+    tokens = result["scheduled"]
+    r = result
+    print(
+        f"{r['messages']} messages ({r['lang']}), cadence {r['cadence_minutes']} min: "
+        f"{r['updates']} updates polished, {len(tokens)} scheduled; outcomes {r['outcomes']}"
+    )
+    if len(tokens) < max(PICKS):
+        print(f"only {len(tokens)} scheduled updates; need {max(PICKS)}")
+        return 1
+    picked = {n: tokens[n - 1] for n in PICKS}
+    for n, value in picked.items():
+        print(f"scheduled update #{n}: {value} prompt tokens")
+    ratio = picked[40] / picked[1]
+    verdict = "OK" if ratio <= TARGET_RATIO else "over target"
+    print(f"ratio 40th/1st: {ratio:.2f} (target <= {TARGET_RATIO}): {verdict}")
+    print(f"ratio 40th/10th: {picked[40] / picked[10]:.2f} (flat once the draft is at its cap)")
+    print(f"max prompt tokens over all scheduled updates: {max(tokens)}")
+    return 0 if ratio <= TARGET_RATIO else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
