@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
-import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -38,12 +36,11 @@ from assistant.llm.context import messages_since  # noqa: E402
 from assistant.llm.engine import LLMEngine  # noqa: E402
 from assistant.llm.openai_adapter import OpenAIPort  # noqa: E402
 from assistant.llm.settings import LLMSettings  # noqa: E402
-from tests.llm.fake_server import FakeOpenAIServer, Reply, prompt_tokens  # noqa: E402
+from tests.llm.fake_server import FakeOpenAIServer, prompt_tokens, rewrite_draft  # noqa: E402
 
 PICKS = (1, 10, 40)
 TARGET_RATIO = 1.5
 CADENCES = 120  # the incident spans this many cadences
-_CLAIM = re.compile(r"^- \((\w+), (\w+)\) (.*) \[sources: ([^\]]*?)(?: \(\+\d+ more\))?\]$")
 
 
 def _generated(n_messages: int, seed: int, lang: str) -> dict[str, Any]:
@@ -89,24 +86,6 @@ def _fallback_export(n_messages: int) -> dict[str, Any]:
         "messages": messages,
         "messageCount": n_messages,
     }
-
-
-def rewrite_draft(request: dict[str, Any]) -> Reply:
-    """The fake model: a valid rewrite of the <draft> block of the prompt."""
-    user = str(request["messages"][1]["content"])
-    draft = user.split("<draft>\n", 1)[1].split("\n</draft>", 1)[0]
-    lines = draft.splitlines()
-    claims = []
-    for line in lines[1:]:
-        m = _CLAIM.match(line)
-        if m:
-            section, certainty, text, sources = m.groups()
-            ids = [s.strip() for s in sources.split(",") if s.strip()]
-            claims.append(
-                {"section": section, "certainty": certainty, "text": text, "source_ids": ids}
-            )
-    payload = {"headline": lines[0] if lines else "", "claims": claims}
-    return Reply(content=json.dumps(payload, ensure_ascii=False))
 
 
 def _with_ticks(core: Engine, state: IncidentState, event: Event) -> list[Any]:

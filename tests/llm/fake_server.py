@@ -9,6 +9,7 @@ real ``openai`` client: ``POST /v1/chat/completions``.
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections import deque
 from collections.abc import Callable
@@ -45,6 +46,27 @@ def ok(payload: object) -> Reply:
 def error(status: int, headers: dict[str, str] | None = None) -> Reply:
     body = json.dumps({"error": {"message": f"scripted {status}", "type": "server_error"}})
     return Reply(status=status, headers=headers or {}, body=body.encode())
+
+
+_CLAIM = re.compile(r"^- \((\w+), (\w+)\) (.*) \[sources: ([^\]]*?)(?: \(\+\d+ more\))?\]$")
+
+
+def rewrite_draft(request: dict[str, Any]) -> Reply:
+    """A cooperative fake model for update prompts: returns the <draft> block as valid JSON."""
+    user = str(request["messages"][1]["content"])
+    draft = user.split("<draft>\n", 1)[1].split("\n</draft>", 1)[0]
+    lines = draft.splitlines()
+    claims = []
+    for line in lines[1:]:
+        m = _CLAIM.match(line)
+        if m:
+            section, certainty, text, sources = m.groups()
+            ids = [s.strip() for s in sources.split(",") if s.strip()]
+            claims.append(
+                {"section": section, "certainty": certainty, "text": text, "source_ids": ids}
+            )
+    payload = {"headline": lines[0] if lines else "", "claims": claims}
+    return Reply(content=json.dumps(payload, ensure_ascii=False))
 
 
 def prompt_tokens(request: dict[str, Any]) -> int:
