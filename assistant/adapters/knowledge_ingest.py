@@ -1,6 +1,7 @@
 """Incremental ingest of knowledge files into a Chroma collection.
 
-Each chunk carries its document's content hash and source file, so a new run can tell what
+Each chunk carries its document's content hash, its source file (relative to a base
+directory) and a tag of that base directory (a hash, never the path), so a new run can tell what
 changed: an unchanged document is skipped, a changed one has its chunks replaced, and a
 document that was stored from a directory being ingested but is no longer there is removed.
 A file that fails to parse is reported and its previously stored version is kept.
@@ -8,6 +9,7 @@ A file that fails to parse is reported and its previously stored version is kept
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -55,12 +57,22 @@ class IngestReport:
 class _Stored:
     doc_hash: str
     source: str
+    base: str
     chunk_ids: list[str] = field(default_factory=list)
 
 
 def source_key(path: Path, base_dir: Path) -> str:
     """The stored form of a file path: relative to ``base_dir``, never absolute."""
     return Path(os.path.relpath(path.resolve(), base_dir.resolve())).as_posix()
+
+
+def base_tag(base_dir: Path) -> str:
+    """Which base a stored source is relative to, without storing the path itself.
+
+    A run only removes documents stored against its own base: a source relative to another
+    base would resolve to the wrong place.
+    """
+    return hashlib.sha256(str(base_dir.resolve()).encode("utf-8")).hexdigest()[:12]
 
 
 def ingest(
@@ -74,6 +86,7 @@ def ingest(
     """Bring ``collection`` in line with the documents under ``paths``."""
     report = IngestReport()
     stored = _stored_docs(collection)
+    tag = base_tag(base_dir)
     seen: dict[str, str] = {}  # doc id -> source key
     failed_sources: set[str] = set()
     scanned_dirs: list[Path] = []
@@ -108,7 +121,7 @@ def ingest(
         old = stored.get(doc.doc_id)
         if old is not None and old.doc_hash == doc.content_hash:
             report.unchanged.append(doc.doc_id)
-            if old.source != key:  # same content, moved file: refresh the stored path only
+            if (old.source, old.base) != (key, tag):  # moved file: refresh its path only
                 pieces = chunk(doc)
                 collection.update(
                     ids=[c.chunk_id for c in pieces],
@@ -129,6 +142,7 @@ def ingest(
         doc_id
         for doc_id, old in stored.items()
         if doc_id not in seen
+        and old.base == tag
         and old.source not in failed_sources
         and _under_any(base_dir / old.source, scanned_dirs)
     ]
@@ -183,7 +197,12 @@ def _stored_docs(collection: Any) -> dict[str, _Stored]:
     for chunk_id, meta in zip(got["ids"], got["metadatas"] or [], strict=False):
         doc_id = str(meta.get("doc_id", ""))
         entry = docs.setdefault(
-            doc_id, _Stored(str(meta.get("doc_hash", "")), str(meta.get("source", "")))
+            doc_id,
+            _Stored(
+                str(meta.get("doc_hash", "")),
+                str(meta.get("source", "")),
+                str(meta.get("source_base", "")),
+            ),
         )
         entry.chunk_ids.append(chunk_id)
     return docs
@@ -200,6 +219,7 @@ def chunk_metadata(piece: Chunk, base_dir: Path) -> dict[str, str | int | float 
         chunk=piece.index,
         doc_hash=doc.content_hash,
         source=source_key(doc.source, base_dir),
+        source_base=base_tag(base_dir),
         format=doc.fmt,
     )
     return meta
