@@ -67,6 +67,10 @@ def build_app(
         llm=build_llm(settings, store),
         redactor=Redactor(extra=settings.redact_patterns),
     )
+    closers = [store.close]
+    close_knowledge = getattr(knowledge, "close", None)
+    if close_knowledge is not None:
+        closers.append(close_knowledge)
     return App(
-        settings=settings, store=store, service=service, knowledge=knowledge, closers=[store.close]
+        settings=settings, store=store, service=service, knowledge=knowledge, closers=closers
     )

@@ -55,6 +55,9 @@ def incident_config(
 
 
 Emit = Callable[[Action], None]
+# Events per store transaction. Replay prints a batch once it is committed; the live bot
+# commits every event on its own.
+BATCH = 64
 
 
 def make_emitter(opts: ReplayOptions, out: TextIO) -> Emit:
@@ -91,8 +94,13 @@ async def replay(
 
     # What a previous, interrupted run already produced comes first, in its original order.
     show(service.deliveries(incident_id))
-    for event in export.events:
-        show(await service.run_due_ticks(incident_id, event.at))
-        show(await service.handle(event))
+    events = export.events
+    for start in range(0, len(events), BATCH):
+        produced: list[Delivery] = []
+        with service.batch():  # shown only once committed: a kill loses nothing shown
+            for event in events[start : start + BATCH]:
+                produced += await service.run_due_ticks(incident_id, event.at)
+                produced += await service.handle(event)
+        show(produced)
     service.checkpoint()
     return 0

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Protocol
 
@@ -248,6 +250,22 @@ class IncidentService:
                 out += await self._handle(ClockTick(at=due, incident_id=incident_id))
                 last = due
         return out
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Handle several events in one store transaction (replay's group commit).
+
+        Deliveries returned inside the batch must not be acted on before it ends. If the
+        batch fails, every cached state is dropped and reloads from what was committed.
+        """
+        try:
+            with self.store.batch():
+                yield
+        except BaseException:
+            self._states.clear()
+            self._seq.clear()
+            self._keys.clear()
+            raise
 
     def _forget(self, incident_id: str) -> None:
         self._states.pop(incident_id, None)

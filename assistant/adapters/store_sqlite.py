@@ -156,6 +156,7 @@ class SqliteStore:
     def __init__(self, path: str | Path, *, snapshot_every: int = 250) -> None:
         self.path = str(path)
         self.snapshot_every = snapshot_every
+        self._in_batch = False
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -172,12 +173,36 @@ class SqliteStore:
 
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
+        if self._in_batch:  # part of the caller's batch: it commits or rolls back
+            yield self._db
+            return
         self._db.execute("BEGIN IMMEDIATE")
         try:
             yield self._db
         except BaseException:
             self._db.execute("ROLLBACK")
             raise
+        self._db.execute("COMMIT")
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Group several events' writes in one transaction (group commit, for replay).
+
+        All or nothing, like a single event: the caller must not act on anything handled
+        inside the batch until it has committed.
+        """
+        if self._in_batch:
+            yield
+            return
+        self._db.execute("BEGIN IMMEDIATE")
+        self._in_batch = True
+        try:
+            yield
+        except BaseException:
+            self._in_batch = False
+            self._db.execute("ROLLBACK")
+            raise
+        self._in_batch = False
         self._db.execute("COMMIT")
 
     # ------------------------------------------------------------------ incidents

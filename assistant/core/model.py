@@ -230,6 +230,46 @@ class IncidentConfig(Model):
     auto_confirm_proposals: bool = False
 
 
+class _AssignmentIndex:
+    """Assignments by user, for the roster rules that run on every event.
+
+    The list of assignments only grows and a closed assignment never reopens, so the index
+    is extended rather than rebuilt, and each user's fully closed prefix is passed over once.
+    """
+
+    __slots__ = ("by_user", "prefix", "size", "source")
+
+    def __init__(self) -> None:
+        self.by_user: dict[str, list[Assignment]] = {}
+        self.prefix: dict[str, tuple[int, datetime | None]] = {}
+        self.size = 0
+        self.source: list[Assignment] | None = None
+
+    def sync(self, assignments: list[Assignment]) -> _AssignmentIndex:
+        if assignments is not self.source or self.size > len(assignments):
+            self.by_user, self.prefix, self.size, self.source = {}, {}, 0, assignments
+        for a in assignments[self.size :]:
+            self.by_user.setdefault(a.user.id, []).append(a)
+        self.size = len(assignments)
+        return self
+
+    def of(self, user_id: str) -> list[Assignment]:
+        return self.by_user.get(user_id, [])
+
+    def open_tail(self, user_id: str) -> tuple[list[Assignment], datetime | None]:
+        """The user's assignments from the first still open, and the closed prefix's latest
+        closing time."""
+        mine = self.by_user.get(user_id, [])
+        start, last_closed = self.prefix.get(user_id, (0, None))
+        while start < len(mine) and mine[start].status != "open":
+            closed_at = mine[start].closed_at
+            if closed_at is not None and (last_closed is None or closed_at > last_closed):
+                last_closed = closed_at
+            start += 1
+        self.prefix[user_id] = (start, last_closed)
+        return mine[start:], last_closed
+
+
 class IncidentState(Model):
     """Everything the core remembers about one incident. Serialisable as JSON."""
 
@@ -257,9 +297,7 @@ class IncidentState(Model):
     detected_lang: Lang | None = None
     seq: int = 0  # counter for ids the core mints (assignments, proposals)
 
-    # assignments by user; rebuilt whenever the list grows (assignments are only appended)
-    _by_user: dict[str, list[Assignment]] = PrivateAttr(default_factory=dict)
-    _index_len: int = PrivateAttr(default=-1)
+    _assignment_index: _AssignmentIndex = PrivateAttr(default_factory=lambda: _AssignmentIndex())
 
     # --- small derived helpers (no I/O, no clock) ---
 
@@ -282,17 +320,26 @@ class IncidentState(Model):
         return [m for m in self.messages.values() if not m.deleted]
 
     def assignments_of(self, user_id: str) -> list[Assignment]:
-        """Every assignment ``user_id`` has held, oldest first (indexed: rosters run per tick)."""
-        if self._index_len != len(self.assignments):
-            index: dict[str, list[Assignment]] = {}
-            for a in self.assignments:
-                index.setdefault(a.user.id, []).append(a)
-            self._by_user, self._index_len = index, len(self.assignments)
-        return self._by_user.get(user_id, [])
+        """Every assignment ``user_id`` has held, oldest first."""
+        return self._assignment_index.sync(self.assignments).of(user_id)
 
     def open_assignments(self, user_id: str | None = None) -> list[Assignment]:
-        pool = self.assignments if user_id is None else self.assignments_of(user_id)
-        return [a for a in pool if a.status == "open"]
+        if user_id is None:
+            return [a for a in self.assignments if a.status == "open"]
+        tail, _ = self._assignment_index.sync(self.assignments).open_tail(user_id)
+        return [a for a in tail if a.status == "open"]
+
+    def last_closed_at(self, user_id: str) -> datetime | None:
+        """When the user's most recently closed assignment was closed (``None``: never)."""
+        tail, last = self._assignment_index.sync(self.assignments).open_tail(user_id)
+        for a in tail:
+            if (
+                a.status != "open"
+                and a.closed_at is not None
+                and (last is None or a.closed_at > last)
+            ):
+                last = a.closed_at
+        return last
 
     def is_bot(self, user: User) -> bool:
         if user.is_bot:

@@ -56,11 +56,10 @@ def watched(state: IncidentState, p: Participant, commander: User | None) -> boo
 
 def unassigned_since(state: IncidentState, p: Participant) -> datetime | None:
     """Since when ``p`` has had no open task (``None`` while they hold one)."""
-    mine = state.assignments_of(p.user.id)
-    if any(a.status == "open" for a in mine):
+    if state.open_assignments(p.user.id):
         return None
-    closed = [a.closed_at for a in mine if a.closed_at is not None]
-    return max([p.joined_at, *closed])
+    closed = state.last_closed_at(p.user.id)
+    return p.joined_at if closed is None else max(p.joined_at, closed)
 
 
 def idle_since(state: IncidentState, p: Participant) -> datetime | None:

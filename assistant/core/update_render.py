@@ -25,10 +25,18 @@ class Rendered:
     claims: list[Claim] = field(default_factory=list)
 
 
+# A claim said in many messages cites them all in ``source_ids``; the text shows the latest
+# few, so a reader can check it without wading through dozens of ids.
+SHOWN_REFS = 3
+
+
 def _refs(claim: Claim, lang: Lang) -> str:
     if not claim.source_ids:
         return " " + tx.ROSTER_REF[lang]
-    return " [" + " ".join(f"#{s}" for s in claim.source_ids) + "]"
+    ids = claim.source_ids[-SHOWN_REFS:]
+    more = len(claim.source_ids) - len(ids)
+    tail = f" +{more}" if more else ""
+    return " [" + " ".join(f"#{s}" for s in ids) + tail + "]"
 
 
 def headline(state: IncidentState, pic: Picture, kind: str, at: datetime, lang: Lang) -> str:

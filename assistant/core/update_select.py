@@ -69,15 +69,18 @@ def _norm(text: str) -> str:
 
 def _merge(facts: list[Fact]) -> list[Fact]:
     """Same kind and wording: one fact, all sources, latest time."""
-    merged: dict[tuple[str, str], Fact] = {}
+    latest: dict[tuple[str, str], Fact] = {}
+    sources: dict[tuple[str, str], dict[str, None]] = {}  # ordered sets of source ids
     for f in facts:
         key = (f.kind, _norm(f.text))
-        prev = merged.pop(key, None)
-        if prev is not None:
-            sources = prev.source_ids + [s for s in f.source_ids if s not in prev.source_ids]
-            f = f.model_copy(update={"source_ids": sources})
-        merged[key] = f
-    return sorted(merged.values(), key=lambda f: f.at)
+        latest.pop(key, None)  # re-insert: the merged fact takes the latest position
+        latest[key] = f
+        sources.setdefault(key, {}).update(dict.fromkeys(f.source_ids))
+    out = []
+    for key, f in latest.items():
+        ids = list(sources[key])
+        out.append(f if ids == f.source_ids else f.model_copy(update={"source_ids": ids}))
+    return sorted(out, key=lambda f: f.at)
 
 
 def _name(state: IncidentState, user_id: str | None) -> str | None:

@@ -58,9 +58,7 @@ def compose(
         else:  # this update becomes the last one
             next_at = at + cadence
         out = update_render.render_open(state, pic, kind, at, lng, aud, next_at)
-    sources: list[str] = []
-    for claim in out.claims:
-        sources += [s for s in claim.source_ids if s not in sources]
+    sources = list(dict.fromkeys(s for claim in out.claims for s in claim.source_ids))
     return StatusUpdate(
         at=at,
         phase=state.phase,
