@@ -153,7 +153,7 @@ class LoadedIncident:
 class SqliteStore:
     """Repository over one SQLite file (WAL). One writer: the service serialises calls."""
 
-    def __init__(self, path: str | Path, *, snapshot_every: int = 250) -> None:
+    def __init__(self, path: str | Path, *, snapshot_every: int = 1000) -> None:
         self.path = str(path)
         self.snapshot_every = snapshot_every
         self._in_batch = False

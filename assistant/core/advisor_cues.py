@@ -515,6 +515,9 @@ def _negated(sentence: str, match: re.Match[str]) -> bool:
 # ------------------------------------------------------------------ scan
 
 
+MAX_SOURCES = 5
+
+
 @dataclass
 class Evidence:
     """What the chat says about one signal: its latest answer and the messages behind it."""
@@ -530,6 +533,8 @@ class Evidence:
             self.snippet = snippet
         if message_id not in self.source_ids:
             self.source_ids.append(message_id)
+            if len(self.source_ids) > MAX_SOURCES:  # the first statement and the latest ones
+                del self.source_ids[1 : len(self.source_ids) - MAX_SOURCES + 1]
 
 
 def _find(sentence: str) -> dict[Signal, Literal["yes", "no"]]:

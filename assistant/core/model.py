@@ -237,21 +237,28 @@ class _AssignmentIndex:
     is extended rather than rebuilt, and each user's fully closed prefix is passed over once.
     """
 
-    __slots__ = ("by_user", "prefix", "size", "source")
+    __slots__ = ("by_user", "positions", "prefix", "size", "source")
 
     def __init__(self) -> None:
         self.by_user: dict[str, list[Assignment]] = {}
+        self.positions: dict[int, int] = {}  # id(assignment) -> its place in the list
         self.prefix: dict[str, tuple[int, datetime | None]] = {}
         self.size = 0
         self.source: list[Assignment] | None = None
 
     def sync(self, assignments: list[Assignment]) -> _AssignmentIndex:
         if assignments is not self.source or self.size > len(assignments):
-            self.by_user, self.prefix, self.size, self.source = {}, {}, 0, assignments
-        for a in assignments[self.size :]:
+            self.by_user, self.positions, self.prefix = {}, {}, {}
+            self.size, self.source = 0, assignments
+        for pos in range(self.size, len(assignments)):
+            a = assignments[pos]
             self.by_user.setdefault(a.user.id, []).append(a)
+            self.positions[id(a)] = pos
         self.size = len(assignments)
         return self
+
+    def position(self, a: Assignment) -> int:
+        return self.positions[id(a)]
 
     def of(self, user_id: str) -> list[Assignment]:
         return self.by_user.get(user_id, [])
@@ -324,9 +331,11 @@ class IncidentState(Model):
         return self._assignment_index.sync(self.assignments).of(user_id)
 
     def open_assignments(self, user_id: str | None = None) -> list[Assignment]:
+        index = self._assignment_index.sync(self.assignments)
         if user_id is None:
-            return [a for a in self.assignments if a.status == "open"]
-        tail, _ = self._assignment_index.sync(self.assignments).open_tail(user_id)
+            tails = [a for uid in index.by_user for a in index.open_tail(uid)[0]]
+            return sorted((a for a in tails if a.status == "open"), key=index.position)
+        tail, _ = index.open_tail(user_id)
         return [a for a in tail if a.status == "open"]
 
     def last_closed_at(self, user_id: str) -> datetime | None:

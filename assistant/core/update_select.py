@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from typing import Literal
 
 from assistant.core.model import Claim, Fact, IncidentState, Lang, Phase
@@ -51,6 +52,9 @@ class Picture:
         return self.claims.get(name, [])
 
 
+_PUNCT = re.compile(r"[\s。．.、,!！?？]+")
+
+
 def live_facts(state: IncidentState) -> list[Fact]:
     """Facts with their deleted or unknown sources removed; facts left with none dropped."""
     out: list[Fact] = []
@@ -63,8 +67,9 @@ def live_facts(state: IncidentState) -> list[Fact]:
     return out
 
 
+@lru_cache(maxsize=16_384)
 def _norm(text: str) -> str:
-    return re.sub(r"[\s。．.、,!！?？]+", "", text).lower()
+    return _PUNCT.sub("", text).lower()
 
 
 def _merge(facts: list[Fact]) -> list[Fact]:
