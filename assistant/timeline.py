@@ -179,7 +179,7 @@ def text_block(action: Action, *, colour: bool) -> str:
             head += f"  cites: {', '.join(a2.citations)}"
         body = f"{head}\n{a2.text}"
     else:
-        body = action.text  # type: ignore[union-attr]
+        body = action.text
     tag = f"{time}  {_TAGS[kind]:<8}"
     lines = body.splitlines() or [""]
     indent = " " * len(tag)

@@ -222,7 +222,7 @@ class Engine:
                 previous=previous,
                 source_ids=source_ids,
                 by=by,
-                how=how,  # type: ignore[arg-type]
+                how=how,
                 proposed=proposed,
             )
         )

@@ -82,8 +82,8 @@ def _merge(facts: list[Fact]) -> list[Fact]:
         latest[key] = f
         sources.setdefault(key, {}).update(dict.fromkeys(f.source_ids))
     out = []
-    for key, f in latest.items():
-        ids = list(sources[key])
+    for merged_key, f in latest.items():
+        ids = list(sources[merged_key])
         out.append(f if ids == f.source_ids else f.model_copy(update={"source_ids": ids}))
     return sorted(out, key=lambda f: f.at)
 
