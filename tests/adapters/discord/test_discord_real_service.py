@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import discord
-import pytest
 from discord import app_commands
 from discord_fakes import T0, Harness, history, interaction, member, message, text_channel, thread
 
