@@ -207,13 +207,13 @@ def _score_questions(
         where = f"question {label}"
         if intent == "rollback":
             res.rec_total += 1
-            rec = ans.get("recommendation") if ans else None
+            given = ans.get("recommendation") if ans else None
             if ans is None:
                 res.misses.append(f"{where}: no answer record")
             elif ans.get("intent") != "rollback":
                 res.misses.append(f"{where}: intent {ans.get('intent')}, want rollback")
-            elif rec not in accept:
-                res.misses.append(f"{where}: recommendation {rec}, want {'|'.join(accept)}")
+            elif given not in accept:
+                res.misses.append(f"{where}: recommendation {given}, want {'|'.join(accept)}")
             else:
                 res.rec_ok += 1
         cite = _as_list(q.get("cite_any"))

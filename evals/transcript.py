@@ -429,8 +429,8 @@ class _Builder:
                     at = at + timedelta(milliseconds=211)
                     self.prev = at
         elif kind == "pin":
-            target = self.ref(lineno, g["ref"])
-            self.by_id[target]["isPinned"] = True
+            pinned_id = self.ref(lineno, g["ref"])
+            self.by_id[pinned_id]["isPinned"] = True
             self.add(
                 lineno,
                 at,
@@ -439,7 +439,7 @@ class _Builder:
                 self.user(lineno, g["author"]),
                 "Pinned a message.",
                 [],
-                target,
+                pinned_id,
             )
         elif kind == "react":
             target = self.by_id[self.ref(lineno, g["ref"])]
