@@ -70,9 +70,9 @@ def _settings(base_url: str, **overrides: object) -> LLMSettings:
         "base_url": base_url,
         "model": "smollm2",
         "structured_mode": "json_object",
-        "max_tokens": 120,
-        "timeout_s": 60,
-        "deadline_s": 90,
+        "max_tokens": 160,
+        "timeout_s": 120,
+        "deadline_s": 180,
         "max_retries": 0,
         "token_budget": 1400,
     }
@@ -159,8 +159,9 @@ async def test_every_call_is_valid_or_a_clean_fallback(llama_server: str) -> Non
     assert len(audit.records) == len(pairs)
     for (offline, result), record in zip(pairs, audit.records, strict=True):
         assert record.outcome in ("ok", "repaired", "fallback")
-        assert record.model
-        assert record.tokens_in > 0 or (record.error or "").startswith("not sent")
+        assert record.model and record.latency_ms >= 0
+        if record.outcome != "fallback":
+            assert record.tokens_in > 0 and record.tokens_out > 0
         if record.outcome == "fallback":
             assert result.engine == "offline-fallback"
             assert result.model_dump(exclude={"engine"}) == offline.model_dump(exclude={"engine"})
