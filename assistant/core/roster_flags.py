@@ -102,13 +102,34 @@ def unassigned_now(
     return out
 
 
+def _unassigned_gate(state: IncidentState) -> datetime | None:
+    """Earliest moment the next unassigned list may go out.
+
+    People who join a few minutes apart pass their thresholds a few minutes apart; one
+    message per person would flood the commander. After a list goes out, the next waits a
+    fifth of the threshold (at least a minute; 2 minutes by default), so stragglers arrive
+    together in one message while nobody waits long past their threshold.
+    """
+    flagged = [p.unassigned_flagged_at for p in state.participants.values()]
+    last = max((f for f in flagged if f is not None), default=None)
+    if last is None:
+        return None
+    return last + state.minutes(max(1.0, state.config.unassigned_minutes / 5))
+
+
 def next_due(state: IncidentState, commander: User | None) -> datetime | None:
     if not state.is_open:
         return None
+    gate = _unassigned_gate(state)
     due = []
     for p in state.participants.values():
         if watched(state, p, commander):
-            due += [d for d in (_unassigned_due(state, p), _idle_due(state, p)) if d is not None]
+            unassigned = _unassigned_due(state, p)
+            if unassigned is not None:
+                due.append(unassigned if gate is None else max(unassigned, gate))
+            idle = _idle_due(state, p)
+            if idle is not None:
+                due.append(idle)
     if not due:
         return None
     # a flag cannot fall due in the past (e.g. after a resolved incident is reopened): the
@@ -120,6 +141,7 @@ def on_tick(state: IncidentState, at: datetime, commander: User | None) -> list[
     if not state.is_open:
         return []
     actions: list[Action] = []
+    gate = _unassigned_gate(state)
     fresh = _by_since(
         state,
         [
@@ -128,6 +150,7 @@ def on_tick(state: IncidentState, at: datetime, commander: User | None) -> list[
             if watched(state, p, commander)
             and (d := _unassigned_due(state, p)) is not None
             and d <= at
+            and (gate is None or gate <= at)
         ],
     )
     if fresh:

@@ -153,8 +153,9 @@ def test_unassigned_is_not_repeated_until_the_state_changes() -> None:
     assert inc.until(60) == []
 
 
-def test_later_joiners_get_their_own_flag_with_a_reminder_of_the_earlier_ones() -> None:
-    """A later arrival is flagged alone; the text still reminds of earlier unassigned people."""
+def test_later_joiners_wait_for_the_next_list_with_a_reminder_of_the_earlier_ones() -> None:
+    """A later arrival is flagged in the next list, a fifth of the threshold after the
+    previous one went out; its text reminds of bob."""
     inc = declared()
     inc.join(BOB, 1)
     inc.join(CAROL, 4)
@@ -162,6 +163,22 @@ def test_later_joiners_get_their_own_flag_with_a_reminder_of_the_earlier_ones() 
     assert (names(first), first.at) == (["bob"], inc.at(11))
     assert (names(second), second.at) == (["carol"], inc.at(14))
     assert "bob" in second.text
+
+
+def test_stragglers_arriving_within_the_window_share_one_message() -> None:
+    """People passing the threshold a minute apart after a first list are listed
+    together in one message (two minutes later by default), not one flag each."""
+    inc = declared()
+    inc.join(BOB, 1)
+    inc.join(CAROL, 2)
+    inc.join(DAVE, 3)
+    inc.join(ERIN, 4.5)
+    flags = inc.until(30)
+    assert [(names(f), f.at) for f in flags] == [
+        (["bob"], inc.at(11)),
+        (["carol", "dave"], inc.at(13)),
+        (["erin"], inc.at(15)),
+    ]
 
 
 def test_people_who_got_a_task_before_m_minutes_are_not_flagged() -> None:
