@@ -87,8 +87,14 @@ _HEDGE = _re(
 )
 # moving infrastructure ("migration to the new node pool") is a change, not a data migration
 _INFRA_MOVE = _re(
-    r"migrat\w* (to|from|off|onto) (the |a |our )?(new |old )?(node|cluster|region|pool|host"
-    r"|server|registry|provider|cloud|kubernetes|k8s|machine|instance|zone|data ?center)"
+    r"migrat\w* ([\w.-]+ ){0,4}(to|from|off|onto) (the |a |our )?(new |old )?([\w.-]+ )?(node|cluster"
+    r"|region|pool|host|server|registry|provider|cloud|kubernetes|k8s|machine|instance|zone"
+    r"|data ?center|ingress|load ?balancer|lb|proxy|gateway|controller)"
+)
+# "the status page was updated" is no change to the system
+_NOT_A_SYSTEM = _re(
+    r"status ?page|ticket|\bdocs?\b|wiki|channel|topic|jira|spreadsheet|timeline"
+    r"|ステータスページ|チケット|ドキュメント|議事録|タイムライン|告知"
 )
 _CHECKING = _re(r"か(を)?(確認|どうか|見て|調べ)|\bcheck(ing)? (if|whether)\b")
 
@@ -138,6 +144,22 @@ def _cues() -> list[Cue]:
         when_negated="no",
     )
     add(
+        "change",
+        "yes",
+        [
+            # "we moved the load balancers over to the new ingress", "switched traffic to the new cluster"
+            r"\b(moved|migrated|switched|cut|flipped|pointed|repointed)\b( [\w.()-]+){0,6} (over )?(to|onto) (the |a )?new\b",
+            # "the bucket policy was edited by hand at 07:55"
+            r"\b(was|were|got|has been|have been) (edited|modified|changed|updated|altered|replaced|reconfigured)\b",
+            r"\b(edited|modified|changed|rewrote|tweaked)\b( [\w.-]+){0,4} (by hand|manually)\b",
+            r"(新(しい)?バージョン|新版|最新版|v\d[\w.]*)(に|へ)(更新|上げ|アップデート|切り替え|切替|移行)",
+            r"(バージョン|イメージ|タグ)(が|を)(上が|上げ|更新|変え|変更|差し替え)",
+            r"(手動で|手で)(変更|編集|書き換え)",
+        ],
+        when_negated="no",
+        unless=_NOT_A_SYSTEM,
+    )
+    add(
         "after_change",
         "yes",
         [
@@ -148,6 +170,12 @@ def _cues() -> list[Cue]:
             r"(?<!再)(デプロイ|リリース|ロールアウト|アップグレード|設定変更|マージ)(の)?"
             r"(直後|後|以降|してから|した直後|した後|したあと|のあと)",
         ],
+    )
+    add(
+        "after_change",
+        "yes",
+        [r"(更新|切り替え|切替|移行)(の)?(直後|後|以降|してから|した直後|した後|したあと|のあと)"],
+        unless=_NOT_A_SYSTEM,
     )
 
     # --- is the causal link established? -------------------------------------------
@@ -160,6 +188,7 @@ def _cues() -> list[Cue]:
             r"\bnot (caused by )?the (deploy|release|rollout)\b",
             r"\bruled out the (deploy|release|change|rollout)",
             r"\b(deploy|release|rollout) (is|was)(n'?t| not) the cause",
+            r"\b(pr|deploy|release|change|commit|upgrade|bump) (wasn'?t|was not|isn'?t|is not) (it|the (cause|culprit|problem))\b",
             r"(リリース|デプロイ|変更)(と|とは)は?(無関係|関係ない|関係なさそう|関係がない|関係ありません)",
             r"(リリース|デプロイ)(は|が)原因(ではない|じゃない|ではなさそう|ではありません)",
         ],
@@ -177,6 +206,7 @@ def _cues() -> list[Cue]:
             r"\b(root )?cause (is|was) (the |this |our )?(release|deploy|rollout|pr|commit)",
             r"\bcaused by (the |this |our )?(release|deploy|rollout|pr\b|commit|v\d)",
             r"\b(release|deploy|v\d[\w.]*) (definitely )?caused (it|this|the)",
+            r"\b(edit|change|deploy|release|pr|commit|config|update|upgrade|rollout|bump|push)\b( [\w.-]+){0,2} (is|was) (\w+ )?the (root )?cause\b",
             r"原因(は|が)?(この|今回の|今日の|さっきの)?(リリース|デプロイ|変更|PR)(と|だと|で)?(確定|判明|特定|断定)",
             r"(リリース|デプロイ|変更|PR)が原因(と|だと|で)?(確定|判明|特定|断定|です|だった|でした)",
             r"カナリア(で|の結果)",
@@ -208,7 +238,7 @@ def _cues() -> list[Cue]:
             r"\bnot (backwards?[- ]compatible|reversible)",
             r"不可逆",
             r"ダウンマイグレーション(が|は)?(ない|無い|なし|無し|ありません|存在しない)",
-            r"(カラム|テーブル|列)(を|の)?(削除|ドロップ|drop)",
+            r"(カラム|テーブル|列)[\s\w`'\"]{0,30}?(を|の)?(削除|ドロップ|drop)",
             r"データ(が|を)?(削除|消え|上書き)",
             r"後方互換(性)?(が|は)?(ない|無い|なし|ありません)",
         ],
@@ -229,7 +259,8 @@ def _cues() -> list[Cue]:
         [
             r"\b(reversible|backwards?[- ]compatible|additive( only)?|expand[- ]contract)\b",
             r"\bdown[- ]?migrations? (is |was |are )?(tested|ready|exists?|works|available|in place)",
-            r"(後方互換|可逆|ダウンマイグレーション(あり|がある|は?用意|は?確認済|は?テスト済))",
+            r"\b(wrote|written|write|have|has|had|added|prepared|shipped) (a |the |any )?down[- ]?migrations?\b",
+            r"(後方互換|可逆|ダウンマイグレーション(あり|がある|は?用意|は?作成|は?作って|は?書いて|は?準備|は?確認済|は?テスト済))",
         ],
         when_negated="yes",
     )
@@ -239,16 +270,24 @@ def _cues() -> list[Cue]:
         [
             r"\bno (db |database |schema |data )?(migrations?|schema changes?)\b",
             r"\bmigration[- ]free\b",
-            r"\bstateless (release|deploy|change)",
+            r"\bstateless\b",
+            r"\bnothing stateful\b",
+            r"\bno (data|state|schema|db|database|stateful \w+)( changes?)? (is |was |are |were )?(involved|touched|changed|moved|affected)\b",
+            r"\b(doesn'?t|does not|didn'?t|did not|won'?t|will not) (touch|change|involve|affect|move) (the |any )?(data|db|database|schema|state)\b",
+            r"\bnothing else (changes|rolls back|goes back|is affected|moves)\b",
+            r"\bonly (changed|changes|touched|touches|bumped|bumps) (the )?(config|helm values|values|image tag|image|settings|manifests?|css|copy|frontend|flags?)\b",
+            r"(データ|状態|スキーマ|DB)(は|が|も|に)?(一切)?(絡まない|絡んでいない|絡んでない|関係ない|関係しない|含まれない|触らない|触っていない|触ってない|変わらない|変えていない|動かしていない|移していない)",
+            r"状態を持たない|ステートレス",
+            r"(データ|状態)(が|は)?(戻る|巻き戻る|失われる|消える)(心配|恐れ|リスク|こと)(は|も)?(なし|ない|無い|ありません)",
         ],
     )
     add(
         "migration",
         "yes",
         [
-            r"\b(migrations?|migrated|alter table|schema (change|migration|update)s?|data migration"
+            r"(?<!down )(?<!down-)(?<!down)\b(migrations?|migrated|alter table|schema (change|migration|update)s?|data migration"
             r"|backfill(ed|ing)?|new column|added a column|renamed (a |the )?column|drop(ped)? (a |the )?column)\b",
-            r"(マイグレーション|スキーマ変更|ALTER TABLE|カラム追加|カラム削除|データ移行|バックフィル)",
+            r"((?<!ダウン)マイグレーション|スキーマ変更|ALTER TABLE|カラム追加|カラム削除|データ移行|バックフィル)",
         ],
         when_negated="no",
         unless=_INFRA_MOVE,
@@ -284,6 +323,18 @@ def _cues() -> list[Cue]:
             r"手順書(あり|がある|はある|を確認|通り)",
             r"(前|旧|以前|ひとつ前|1つ前)の(イメージ|ビルド)(は|が|も)?(まだ)?(残って|ある|あります|レジストリ)",
             r"(切り戻し|ロールバック)(は|を)?(リハーサル|テスト|検証)済",
+            # the old thing is still there: "v7.2.4 image is still in ECR", "old ingress is still running"
+            r"\b(v\d[\w.]*|previous|old|last|prior|older)( (version|release)('s)?)? ([\w-]+ )?(image|build|artifact|task def\w*|manifests?|deployment|ingress|stack|config|cluster|environment|target groups?|version|release)s? "
+            r"(is |are |was )?(still )?(in (the )?(registry|ecr|gcr|ghcr|artifact registry|docker hub)|available|there|tagged|kept|cached|running|up|around|intact|untouched)\b",
+            # the way back is quick: "switching the target groups back is a 1 min change"
+            r"\bback (is|takes|would take|will take|should take) (only |just |about |~)?(a |an |one )?(\d+|one|two|few|couple|quick|simple|easy|trivial|single|one[- ]line)",
+            r"\b(one|single|1)[- ](click|command)\b",
+            r"\b(reverting|rolling back|going back|a revert|a rollback)\b( \w+)? (is|means) (just |only |simply )?(putting|pointing|switching|running|flipping|redeploying|re-?applying)",
+            r"\b(we|we'?ve|we have) (rehearsed|practi[sc]ed|drilled) (it|this|that|the (rollback|revert|switch|failback))\b",
+            r"\bwe (did|have done|'ve done) (it|this|that) (before|already|in \w+|last \w+)",
+            r"(前|旧|以前|ひとつ前|1つ前)の?(バージョン|リリース)?の?(イメージ|ビルド|マニフェスト|設定|Helm)[^。]{0,15}(残って|あります|ある|使える|そのまま)",
+            r"(すれば|すると|で|から|なら)(すぐ|簡単に|数分で|\d+分で)?(戻せる|戻せます|切り戻せる|切り戻せます|ロールバックできる|ロールバックできます)(?!か)",
+            r"(リハーサル|練習|訓練)(済|した|しました|してある|してあります)",
         ],
         when_negated="no",
     )
@@ -299,6 +350,9 @@ def _cues() -> list[Cue]:
             r"\bno[- ]rollback label",
             r"(ロールバック|切り戻し)(不可|できない|できません|NG|禁止)",
             r"戻すと(まずい|危険|壊れる)",
+            r"戻すと.{0,30}(エラーになる|エラーになります|エラーが出る|壊れ|動かな|落ちる|落ちます|不整合|失敗する|失敗します)",
+            r"\b(rolling back|going back|reverting|a rollback|a revert)\b.{0,30}\b(would|will|could|is going to) (break|crash|fail|corrupt|error)",
+            r"\bif we (roll ?back|revert|go back)\b.{0,40}\b(will|would|could) (break|crash|fail|corrupt|error)",
         ],
     )
     add(
@@ -308,7 +362,7 @@ def _cues() -> list[Cue]:
             r"\b(labell?ed|marked|tagged)( as)? [`'\"]?rollback[- ]safe",
             r"\brollback[- ]safe\b",
             r"\b(safe|ok|okay|fine) to roll ?back\b",
-            r"(ロールバック|切り戻し)(可|OK|可能|して(も)?(大丈夫|問題ない|問題ありません))",
+            r"(ロールバック|切り戻し)(可(?!否)|OK|可能|して(も)?(大丈夫|問題ない|問題ありません))",
             r"戻しても(大丈夫|問題ない|問題ありません|平気)",
         ],
         when_negated="no",
@@ -322,6 +376,7 @@ def _cues() -> list[Cue]:
         [
             r"\bno (feature )?(flag|toggle|kill[- ]?switch)\b",
             r"\bnot behind (a|any|the) (feature )?flag",
+            r"\bnothing (is )?behind (a |any )?(feature )?flags?\b",
             r"(フラグ|キルスイッチ)(は|も|が)?(ない|無い|なし|ありません)",
         ],
     )
@@ -334,6 +389,8 @@ def _cues() -> list[Cue]:
             r"\bflag [`'\"]?[a-z0-9]+[_.-][a-z0-9_.-]+",
             r"\bkill[- ]?switch\b",
             r"\b(disable|turn off|switch off|flip) the [`'\"]?[\w.-]+[`'\"]? flag\b",
+            r"\bthe [`'\"]?[a-z0-9]+[_.-][\w.-]*[`'\"]? (feature )?flag\b",
+            r"\bflag (ramp|rollout|cohort)\b",
             r"(フィーチャーフラグ|機能フラグ|フラグ|キルスイッチ)",
         ],
         when_negated="no",
@@ -365,6 +422,9 @@ def _cues() -> list[Cue]:
             r"\b((previous|old|prior) (version|release|build)|v\d[\w.]*) (is|was) "
             r"(fine|healthy|ok|okay|good|stable|working)",
             r"(前|旧|以前|ひとつ前|1つ前)の?(バージョン|リリース)(は|では)(正常|問題なし|問題ない|問題ありません|動いて)",
+            r"\b(ran|worked|run|running|been running) (fine|well|ok|okay|cleanly|smoothly|without (issues|problems|errors))( all| for| the whole)? (last|the last|the past|previous)? ?(week|weeks|month|months|days|year|years)\b",
+            r"\bworked (fine |well )?for (months|weeks|years|ages)\b",
+            r"(前|旧|以前|ひとつ前|1つ前)の?(バージョン|リリース|イメージ|ビルド)(は|で|も)?[^。]{0,15}(安定して(い|た)|問題なく動いて)",
         ],
     )
 
@@ -380,7 +440,7 @@ def _cues() -> list[Cue]:
             r"\bno (cause|errors?|anomal(y|ies)|clues?) (found|in the logs|in logs|in metrics|in traces)",
             r"\b(can'?t|cannot|couldn'?t) find (a |the |any )?(cause|anything)",
             r"\bno idea (what|why)\b",
-            r"\b(root )?cause (is |still )?(unknown|unclear)",
+            r"\b(root )?cause (is |was )?(still )?(unknown|unclear)",
             r"\bno (obvious |clear )?(root )?cause\b",
             r"原因(は|が)?(まだ)?(不明|わからない|分からない|わかりません|分かりません|見つからない|見つかりません"
             r"|特定できない|特定できていない|特定できません)",
@@ -388,6 +448,9 @@ def _cues() -> list[Cue]:
             r"(ログ|メトリクス|メトリック|トレース|ダッシュボード).{0,12}(異常なし|異常は?ない|異常はありません"
             r"|何も(出ていない|出てない|ない|見つからない|見つかりません)|特に(何も|異常))",
             r"手がかり(が|は)?(ない|なし|ありません)",
+            r"\bnothing (big |obvious |unusual |odd |suspicious )?stands out\b",
+            r"原因(が|は|も)?(まだ)?(見当たらない|見当たりません|見当たらず)",
+            r"(ログ|メトリクス|メトリック|トレース|ダッシュボード)[^。]{0,12}(エラー|異常)(は|も)?(なし|無し|出ていない|出てない|出ていません|ありません)",
         ],
     )
     add(
@@ -397,6 +460,8 @@ def _cues() -> list[Cue]:
             r"\b(found|identified|know|pinpointed) the (root )?cause",
             r"\broot cause (is|was|has been) (identified|found)",
             r"原因(が|を)?(判明|特定しました|特定した|特定済|わかった|分かった)",
+            r"\b(the )?(root )?cause (is|was) (?!(unknown|unclear|still|not|n'?t|being|a mystery)\b)\w",
+            r"原因は(?!(まだ|不明|わから|分から|特定|見当))[^。、?？]{1,30}(です|だった|でした|と判明|で確定|だと分かった)",
         ],
     )
 
@@ -407,7 +472,8 @@ def _cues() -> list[Cue]:
         [
             r"\b(rolled back|reverted|rollback (is |was )?(done|complete|finished))\b.{0,40}"
             r"\b(still|no change|didn'?t help|did not help|no effect|not help\w*|persist\w*|same errors)",
-            r"\brollback (didn'?t|did not|doesn'?t|does not) (help|fix|change)",
+            r"\b(rollback|roll-back|revert|downgrade) (didn'?t|did not|doesn'?t|does not|hasn'?t|has not) (help|fix|change|work)",
+            r"\bstill (failing|broken|down|erroring|failing|timing out|slow|the same)\b.{0,25}\bafter (the |our |a |we )?(revert|rollback|roll-?back|rolled back|reverted)",
             r"\brollback made (it|things) worse",
             r"(切り戻し|ロールバック|戻し)(た|まし|ても|たが|たけど|後も|後).{0,20}"
             r"(改善しない|改善せず|改善しません|直らない|直らず|変わらない|変わらず|悪化|解消しない|解消せず|継続)",
@@ -455,7 +521,7 @@ _CLAUSE_BREAK = re.compile(
 )
 _JA_NEGATION = re.compile(
     r"^\s*(は|も|が|を)?\s*(一切|特に|何も|まだ)?\s*(ない|無い|なし|無し|ありません|ございません"
-    r"|していない|してない|していません|しておらず|しなかった|しませんでした|含まれていない"
+    r"|していない|してない|していません|してません|してなくて|しておりません|ません|いません|いない|しておらず|しなかった|しませんでした|含まれていない"
     r"|含まれていません|含まれておらず|入っていない|入っていません|入ってない|行っていない"
     r"|行っていません|されていない|されていません|されてない|ゼロ)"
 )
@@ -490,6 +556,29 @@ def is_question(sentence: str) -> bool:
     if _JA_CHARS.search(s):
         return _JA_QUESTION_END.search(s) is not None
     return _EN_QUESTION_START.match(s) is not None
+
+
+# "we don't know the release is the only problem": the doubt is about knowing, not the release
+_UNSURE = re.compile(
+    r"\b(don'?t|do not|didn'?t|did not|doesn'?t|not) (know|sure)\b|\bno idea\b|\bunsure\b"
+    r"|\bunclear (if|whether)\b|\bwonder(ing)? (if|whether)\b",
+    re.IGNORECASE,
+)
+# "lines up with the flag ramp, not the deploy": a contrast names another culprit; it does not
+# deny that the deploy happened
+_CONTRAST = re.compile(r"\bnot (just |only )?(the|this|that|our)\s+$", re.IGNORECASE)
+
+
+def _clause_before(sentence: str, match: re.Match[str]) -> str:
+    before = sentence[: match.start()]
+    parts = _CLAUSE_BREAK.split(before)
+    return parts[-1] if parts else before
+
+
+def _doubted(sentence: str, match: re.Match[str]) -> bool:
+    """The cue sits under "not sure / don't know" or is the other half of a contrast."""
+    clause = _clause_before(sentence, match)
+    return bool(_UNSURE.search(clause) or _CONTRAST.search(sentence[: match.start()]))
 
 
 def _negated(sentence: str, match: re.Match[str]) -> bool:
@@ -550,7 +639,11 @@ def _find(sentence: str) -> dict[Signal, Literal["yes", "no"]]:
         if cue.unless is not None and cue.unless.search(sentence):
             continue
         value = cue.value
-        if value == "yes" and _negated(sentence, m):
+        if value == "yes" and _doubted(sentence, m):
+            continue
+        # a "yes" cue under a negation says "no" (or nothing); a "no" cue flips only when it
+        # names its flip ("not reversible", 「ダウンマイグレーションは用意してません」)
+        if (value == "yes" or cue.when_negated is not None) and _negated(sentence, m):
             if cue.when_negated is None:
                 continue
             value = cue.when_negated
@@ -558,7 +651,9 @@ def _find(sentence: str) -> dict[Signal, Literal["yes", "no"]]:
             found.setdefault(cue.hedged_to, "yes")
             continue
         found[cue.signal] = value
-    if found.get("irreversible") == "yes" or found.get("irreversible") == "no":
+    if found.get("irreversible") == "yes":  # "no down migration": there is a migration
+        found["migration"] = "yes"
+    elif found.get("irreversible") == "no":
         found.setdefault("migration", "yes")
     if found.get("after_change") == "yes":
         found.setdefault("change", "yes")

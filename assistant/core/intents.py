@@ -22,6 +22,9 @@ _MENTION = re.compile(r"<@[!&]?\d+>|@\S+")
 _ROLLBACK_DECISION = _re(
     r"\b(should|shall|do|must|can|could|would|need to) (we|i|you) (just )?"
     r"(roll ?back|revert|redeploy|fix forward|disable the (feature )?flag)",
+    # "should we roll something back?", "should I switch it back to v1?"
+    r"(?<!how )\b(should|shall|must|need to) (we|i) (just )?(roll|revert|switch|go|move|put)\b"
+    r"[^?？]{0,30}\bback\b",
     r"\b(roll ?back|revert)(ing)?( (it|this|now|the (deploy|release)))?\s*[?？]",
     r"\broll ?back or (fix|roll) forward|\bfix forward or (roll ?back|revert)",
     r"\b(is it|is that|would it be) (safe|wise|worth it) to (roll ?back|revert)",
@@ -31,6 +34,7 @@ _ROLLBACK_DECISION = _re(
     r"(すべき|した方が|したほうが|する[?？]|しますか|しよう|しても|す[?？]|す(べき|か)|る[?？])",
     r"(戻した方が|戻したほうが|戻すべき|元に戻す[?？]|戻す[?？]|戻しますか)",
     r"(ロールバック|切り戻し)(か|と|or)(フィックスフォワード|修正|前進)",
+    r"(ロールバック|切り戻し|リバート)(で|が)(いい|良い|よい|OK|大丈夫)",
 )
 _GUIDANCE = _re(
     r"\bhow (do|should|can|would|to) (i|we|you|one)\b",
@@ -41,8 +45,18 @@ _GUIDANCE = _re(
     r"\b(first time|new (incident )?commander|never (led|commanded|run)|best practices?|tips?\b"
     r"|explain|guide|onboarding|checklist for)",
     r"\bwhen (is|should) (a |it )?(redeploy|rollback|roll back)",
+    # "what goes in a status update?", "what should I write in the first post?"
+    r"\bwhat (goes|should go|belongs|do i put|should i (put|write|include|say|cover)"
+    r"|to (put|write|include)) (in|into)\b",
+    r"\b(what|which) (kinds?|types?|sorts?) of (action items?|actions|follow-?ups?|roles?|tasks?"
+    r"|updates?)\b",
+    r"\b(what|how)\b.*\b(retros?|retrospectives?|post-?mortems?|action items?)\b",
     r"(どうすれば|どうやって|どうしたら|方法|書き方|やり方|進め方|手順を教え|初めて|新任|心得|コツ"
     r"|教えて|とは[?？]?$|何をすればいい|何をすべき|役割|ベストプラクティス)",
+    # 「どう頼めばいい？」「何を書けばいいですか」「どんなアクションを決めればいい？」
+    r"(すれば|したら|頼めば|書けば|伝えれば|言えば|決めれば|やれば|聞けば|使えば|進めれば)(いい|良い|よい)",
+    r"(何|なに)を(書|伝|言|決|共有|入れ|含め|確認)",
+    r"(確認|注意|気をつけ)(す)?べき(こと|点)",
 )
 _ROSTER = _re(
     r"\bwho('s| is| are)? (doing|working|on|handling|assigned|looking|the commander|idle|free"
@@ -57,7 +71,21 @@ _STATUS = _re(
     r"\bany (news|update|updates|progress|eta)\b|\bupdate for (customers|users|stakeholders"
     r"|management|execs)",
     r"\bhow('s| is) it going\b|\bwhat do we know\b|\b(eta|impact)\s*\?",
+    r"\b(are we|is it|is everything|is the (service|site|app)|is this|is that) (all )?(good|ok|okay"
+    r"|fine|fixed|resolved|back|stable|over|done|working|recovered)\b",
+    r"\bwhat (can|should|do) (i|we) (tell|say to|send) (the )?(customers|users|sales|support"
+    r"|management|execs?|leadership|stakeholders)\b",
+    r"\bcan (i|we) tell (the )?(customers|users|sales|support|management|execs?|leadership"
+    r"|stakeholders)\b",
+    r"(直った|治った|直りました|復旧した|復旧しました|解決した|落ち着いた|もう大丈夫)(\s*(\?|？|か|の))",
     r"(状況|現状|どうなって|進捗|最新|まとめ|要約|影響範囲|お客様(向け|への)|報告|見通し)",
+)
+# "what can I tell customers right now?": a how-to shape, but about this incident, now
+_STATUS_NOW = _re(
+    r"\b(tell|say to|update|send|post to|reply to) (the )?(customers|users|sales|support|management"
+    r"|execs?|leadership|stakeholders|the exec channel)\b.*\b(right now|now|at the moment|currently"
+    r"|at this point|yet)\b",
+    r"(今|いま|現時点|現状)[^。]{0,20}(お客様|ユーザー|営業|経営|CS|上長)[^。]{0,10}(伝え|言え|案内|説明|報告)",
 )
 _ROLLBACK_WORD = _re(r"\broll ?back|\brevert|ロールバック|切り戻")
 
@@ -67,6 +95,8 @@ def classify(text: str) -> Intent:
     clean = _MENTION.sub(" ", text).strip()
     if _ROLLBACK_DECISION.search(clean):
         return "rollback"
+    if _STATUS_NOW.search(clean):
+        return "status"
     if _GUIDANCE.search(clean):
         return "guidance"
     if _ROSTER.search(clean):

@@ -86,3 +86,38 @@ def test_a_how_to_about_status_updates_is_guidance_not_status() -> None:
     """ "How do I write a status update?" asks for teaching, not for the current status."""
     assert classify("how do I write a good status update?") == "guidance"
     assert classify("状況共有の書き方を教えて") == "guidance"
+
+
+MORE_CASES = [
+    # a rollback asked with the particle apart from the verb
+    ("should we roll something back?", "rollback"),
+    ("should I switch it back to v1?", "rollback"),
+    ("このままロールバックでいい？", "rollback"),
+    ("切り戻しで大丈夫？", "rollback"),
+    ("how should we roll it back?", "guidance"),  # asks for a procedure, not a decision
+    # how-to questions in other shapes
+    ("what goes in a status update?", "guidance"),
+    ("what should I write in the first post?", "guidance"),
+    ("what kinds of action items come out of a retro?", "guidance"),
+    ("人に作業をお願いするときは、どう頼めばいいですか？", "guidance"),
+    ("状況共有の投稿には何を書けばいいですか？", "guidance"),
+    ("振り返りではどんなアクションを決めればいいですか？", "guidance"),
+    ("切り戻しの前に確認すべきことは？", "guidance"),
+    ("what kind of errors are we seeing?", "other"),  # about this incident, not a how-to
+    ("when should we post the next update?", "other"),
+    # status in other shapes
+    ("are we good now?", "status"),
+    ("is it fixed? can I tell sales it's fine?", "status"),
+    ("what can I tell customers right now?", "status"),
+    ("今お客様にどう伝えればいい？", "status"),
+    ("もう直った？", "status"),
+    ("is it the deploy?", "other"),
+    ("how should I tell customers about an incident?", "guidance"),
+    ("お客様への連絡はどう書けばいい？", "guidance"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), MORE_CASES)
+def test_classify_other_shapes(text: str, expected: str) -> None:
+    """Questions phrased without the usual keywords still reach the right intent."""
+    assert classify(text) == expected
