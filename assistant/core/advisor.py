@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
-from assistant.core.advisor_cues import Evidence, Signal, scan
+from assistant.core.advisor_cues import Evidence, Signal, Tri, scan
 from assistant.core.advisor_render import (
     ASKS,
     NOTES,
@@ -191,27 +191,73 @@ def _notes(rule: Rule, a: Assessment, lang: Lang) -> list[str]:
 
 # ------------------------------------------------------------------ past incidents
 
-_TOPICS: tuple[tuple[str, str, str], ...] = (
-    # (assessment field, answer, query terms in both languages), most specific first
-    ("iam_error", "yes", "IAM permission denied 権限エラー"),
-    ("data_rollback", "yes", "schema migration irreversible data スキーマ変更 不可逆"),
-    ("feature_flag", "yes", "feature flag disabled フィーチャーフラグ"),
-    ("previous_version_ok", "no", "previous version also broken 前のバージョンも"),
-    ("rollback_no_effect", "yes", "rollback did not help 切り戻し 改善せず"),
-    ("nothing_found", "yes", "unexplained degradation redeploy 原因不明 再デプロイ"),
-    ("recent_change", "no", "no recent change capacity 変更なし"),
+# What the past incidents worth citing are about, given the checklist: (assessment field,
+# answer, query terms in both languages), most specific first. The terms are the words such
+# postmortems use, so a store of hundreds of postmortems ranks the right kind first.
+_TOPICS: tuple[tuple[Mapping[str, Tri], str], ...] = (
+    (
+        {"irreversible": "yes"},
+        "schema change migration irreversible data rollback unsafe fix forward "
+        "スキーマ変更 マイグレーション 不可逆 データ 切り戻し 前方修正",
+    ),
+    (
+        {"data_rollback": "yes"},
+        "schema change migration data rollback backward compatible "
+        "スキーマ変更 マイグレーション データ 切り戻し 後方互換",
+    ),
+    (
+        {"feature_flag": "yes"},
+        "feature flag disabled instead of rollback フィーチャーフラグ 無効化 切り戻さず",
+    ),
+    (
+        {"previous_version_ok": "no"},
+        "previous version also broken rollback did not help 前のバージョンも壊れていた",
+    ),
+    (
+        {"rollback_no_effect": "yes"},
+        "rollback did not help revert no effect 切り戻し 改善せず 効果なし",
+    ),
+    (
+        {"procedure_ready": "no"},
+        "rollback procedure failed previous image missing 切り戻し手順 前のイメージ 失敗",
+    ),
+    (
+        {"iam_error": "yes"},
+        "IAM permission denied AccessDenied after release rollback 権限エラー リリース 切り戻し",
+    ),
+    (
+        {"recent_change": "no", "nothing_found": "yes"},
+        "no recent change unexplained degradation redeploy restart 変更なし 原因不明 再デプロイ",
+    ),
+    (
+        {"recent_change": "no"},
+        "no recent change capacity saturation load rollback no effect 変更なし 容量 負荷",
+    ),
 )
-_RELEASE_TERMS = "rollback after release deploy リリース 切り戻し"  # when nothing more specific
+MAX_TOPICS = 2
+_RELEASE_TERMS = (  # a release and nothing more specific
+    "bad release rollback helped after deploy リリース 切り戻し ロールバック"
+)
 _QUERY_SIGNALS: tuple[Signal, ...] = ("iam", "symptom", "change", "migration")
 
 
 def knowledge_query(
     evidence: Mapping[Signal, Evidence], a: Assessment, state: IncidentState
 ) -> str:
-    """Symptoms and changes of this incident, as a search query."""
-    terms = [t for name, answer, t in _TOPICS if getattr(a, name) == answer]
+    """A search query for similar past incidents.
+
+    When the checklist points at a kind of incident (a migration, a flag, no change...), the
+    query is that kind's vocabulary in both languages: the incident's own words (its title,
+    the symptom) match unrelated postmortems that share a service name or a language. Only
+    without any such signal does the query fall back to the incident's title and symptoms.
+    """
+    terms = [t for when, t in _TOPICS if all(getattr(a, k) == v for k, v in when.items())][
+        :MAX_TOPICS
+    ]
     if not terms and a.recent_change == "yes":
         terms.append(_RELEASE_TERMS)
+    if terms:
+        return " ".join(terms)[:400]
     for signal in _QUERY_SIGNALS:
         snippet = evidence[signal].snippet
         if snippet and evidence[signal].value == "yes":
