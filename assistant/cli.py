@@ -165,8 +165,6 @@ def _ask(args: argparse.Namespace) -> int:
     try:
         answer = app.service.answer_outside(args.question, "cli", datetime.now(UTC))
         print(answer.text)
-        if answer.citations:
-            print("\n" + "sources: " + ", ".join(answer.citations))
     finally:
         app.close()
     return 0

@@ -5,6 +5,7 @@ Built only by the composition root (``Settings.load()``), never at import time.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Annotated, Literal
@@ -20,6 +21,12 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 def bundled(name: str) -> Path:
     """A folder shipped at the top of the project (``knowledge``, ``prompts``, ``samples``)."""
     return REPO_ROOT / name
+
+
+def _cache_dir() -> Path:
+    """Where derived data (the embedded knowledge index) lives unless configured."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "incident-assistant"
 
 
 def _split(value: object) -> object:
@@ -56,7 +63,7 @@ class Settings(BaseSettings):
     knowledge_dirs: Annotated[list[Path], NoDecode] = Field(
         default_factory=lambda: [bundled("knowledge")]
     )
-    chroma_path: Path = Path(".state/chroma")
+    chroma_path: Path = Field(default_factory=lambda: _cache_dir() / "chroma")
     chroma_host: str | None = None
     chroma_port: int | None = None
 
