@@ -66,6 +66,55 @@ _TEXT: dict[str, dict[Lang, str]] = {
     },
 }
 
+# A question's topic, and the words the guidance uses for it (both languages): a new commander
+# asks "how do I ask people to do things?", the guidance says "request: person, task, purpose".
+# The words widen the search and rank the points; the question itself stays in the query.
+_TOPIC_HINTS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern, re.IGNORECASE), words)
+    for pattern, words in (
+        (
+            r"頼|お願い|依頼|アサイン|割り当て|指示|\bask (people|someone|others|for help)"
+            r"|\bassign|\bdelegat|\brequests?\b|\bgive (people|someone) (tasks|work)",
+            "request person task purpose goal assignment 依頼 誰に 何を 目的 担当",
+        ),
+        (
+            r"状況共有|ステータス|投稿|共有|アップデート|\bstatus\b|\bupdates?\b|\bannounce",
+            "status update phase prefix headline impact certainty "
+            "状況共有 フェーズ 見出し 影響 確度",
+        ),
+        (
+            r"振り返り|ふりかえり|ポストモーテム|\bretro|post-?mortem|action items?|follow-?ups?",
+            "retrospective actions root cause permanent fix prevent recurrence detect faster "
+            "振り返り アクション 根本原因 恒久対策 再発防止 検知",
+        ),
+        (
+            r"再デプロイ|再起動|redeploy|restart",
+            "redeploy risk no cause stop-gap 再デプロイ リスク 原因不明 暫定対応",
+        ),
+        (
+            r"ロールバック|切り戻|巻き戻|\broll ?back|\brevert",
+            "rollback checklist data schema migration procedure flag "
+            "ロールバック チェックリスト データ スキーマ マイグレーション 手順 フラグ",
+        ),
+        (
+            r"見ているだけ|見てるだけ|集まっ|人が多|人数|\bwatching\b|too many people|bystanders"
+            r"|lurk|\bidle\b|nothing to do",
+            "release people without a task normal work 解放 タスクのない人 通常業務",
+        ),
+        (
+            r"最初|初め|はじめ|宣言|\bfirst\b|\bstarts?\b|\bdeclar",
+            "declaring first message commander 宣言 最初 指揮官",
+        ),
+        (r"引き継|交代|hand ?over|hand ?off", "handover brief the new commander 引き継ぎ"),
+        (r"重大度|深刻度|severity|\bsev\b", "severity level 重大度"),
+        (r"役割|書記|\broles?\b|\bscribe\b", "roles commander scribe 役割 指揮官 書記"),
+    )
+)
+MAX_HINTS = 2
+# sections that list sources, not advice
+_SOURCE_SECTION = re.compile(r"^\s*(sources?|references?|出典|参考|参照|links?)\s*$", re.IGNORECASE)
+_URL = re.compile(r"https?://")
+
 _BULLET = re.compile(r"^\s*(?:[-*•・]|\d+[.)])\s+")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|(?<=[。！？])")
 _CJK_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]+")
@@ -94,26 +143,40 @@ def answer(
 
     if knowledge is None:
         return reply(_t(lang, "unavailable"))
+    query = search_query(question)
     try:
-        hits = knowledge.search(question, kind="guidance", k=6)
+        hits = knowledge.search(query, kind="guidance", k=6)
     except Exception:  # a broken store must not silence the bot: answer degraded
         return reply(_t(lang, "unavailable"))
-    usable = [h for h in hits if h.kind == "guidance" and h.score >= min_score]
+    usable = [
+        h
+        for h in hits
+        if h.kind == "guidance" and h.score >= min_score and not _SOURCE_SECTION.match(h.section)
+    ]
     if not usable:
         return reply(f"{_t(lang, 'not_covered')}\n{_t(lang, 'topics')}")
     same = [h for h in usable if h.lang in (None, lang)]
     chosen = same or usable
     top = chosen[0]
-    used = [top] + [h for h in chosen[1:2] if h.score >= 0.85 * top.score]
-    points = key_points(question, used)
+    others = [h for h in chosen[1:] if h.doc_id != top.doc_id]
+    second = [h for h in others[:1] if h.score >= 0.85 * top.score]
+    # the top document's other matching sections add material from the same source
+    used = [top, *(h for h in chosen[1:] if h.doc_id == top.doc_id), *second]
+    points = key_points(query, used)
     lines = [_t(lang, "intro", title=top.title)]
     if not same:
         lines.append(_t(lang, "other_lang"))
     lines.extend(f"- {p}" for p in points)
-    lines.extend(_t(lang, "also", title=h.title) for h in used[1:])
-    citations = [h.doc_id for h in used]
+    lines.extend(_t(lang, "also", title=h.title) for h in second)
+    citations = [top.doc_id, *(h.doc_id for h in second)]
     lines.append(_t(lang, "sources", ids=", ".join(citations)))
     return reply("\n".join(lines), citations)
+
+
+def search_query(question: str) -> str:
+    """The question, plus the guidance's own words for up to two topics it touches."""
+    hints = [words for pattern, words in _TOPIC_HINTS if pattern.search(question)]
+    return " ".join([question.strip(), *hints[:MAX_HINTS]])
 
 
 def fallback(state: IncidentState, question: str, in_reply_to: str, at: datetime) -> Answer:
@@ -128,13 +191,19 @@ def fallback(state: IncidentState, question: str, in_reply_to: str, at: datetime
 def key_points(question: str, hits: list[KnowledgeHit]) -> list[str]:
     """Three to five points from the hits' snippets, the ones closest to the question first.
 
-    The best hit gives up to four points; a second hit adds its single best one.
+    The best document (all of its sections among ``hits``) gives up to four points, five
+    when it is the only one; a second document adds its single best one.
     """
     wanted = _terms(question)
     points: list[str] = []
-    for position, hit in enumerate(hits):
-        candidates = _candidates(hit.snippet)
-        quota = MAX_POINTS - 1 if position == 0 else 1
+    groups: dict[str, list[KnowledgeHit]] = {}
+    for hit in hits:
+        groups.setdefault(hit.doc_id, []).append(hit)
+    for position, group in enumerate(groups.values()):
+        candidates = [c for hit in group for c in _candidates(hit.snippet)]
+        quota = 1  # a second document adds its best point
+        if position == 0:
+            quota = MAX_POINTS - 1 if len(groups) > 1 else MAX_POINTS
         ranked = sorted(
             range(len(candidates)),
             key=lambda i: (-len(wanted & _terms(candidates[i])), i),
@@ -152,7 +221,7 @@ def _candidates(snippet: str) -> list[str]:
     lines = [ln for ln in snippet.splitlines() if ln.strip()]
     bullets = [_BULLET.sub("", ln).strip() for ln in lines if _BULLET.match(ln)]
     units = bullets or [s.strip() for ln in lines for s in _SENTENCE.split(ln) if s.strip()]
-    return [_shorten(u) for u in units if not u.startswith(("http://", "https://"))]
+    return [_shorten(u) for u in units if not _URL.search(u)]
 
 
 def _shorten(text: str) -> str:

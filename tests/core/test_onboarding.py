@@ -177,3 +177,81 @@ def test_fallback_with_an_empty_question_uses_the_incident_language() -> None:
     """An empty mention gets help in the incident's language."""
     state = IncidentState(id="inc-2", detected_lang="ja")
     assert "私にできること" in onboarding.fallback(state, "", "m13", AT).text
+
+
+# --- the search query and the sections used ------------------------------------------------
+
+EN_SOURCES = KnowledgeHit(
+    doc_id="guidance/en/declaring",
+    kind="guidance",
+    title="Declaring an incident",
+    score=0.7,
+    section="Sources",
+    lang="en",
+    snippet="- A vendor guide: https://example.com/incidents\n- Another: https://example.com/x",
+)
+EN_DECIDE = KnowledgeHit(
+    doc_id="guidance/en/redeploy",
+    kind="guidance",
+    title="When a redeploy is reasonable",
+    score=0.5,
+    section="Decide and act",
+    lang="en",
+    snippet=(
+        "- A redeploy of the same version adds little new risk.\n"
+        "- State the risk in one sentence.\n"
+        "- Decide, say who does it and what to watch."
+    ),
+)
+EN_AFTER = EN_DECIDE.model_copy(
+    update={
+        "section": "Afterwards",
+        "score": 0.45,
+        "snippet": "- A redeploy that helps hides the cause.\n- Record that the cause is unknown.",
+    }
+)
+
+
+def test_query_adds_the_guidance_words_for_the_topic() -> None:
+    """Questions in everyday words search with the guidance's own words, in both languages."""
+    en = onboarding.search_query("how should I ask people to do things?")
+    assert en.startswith("how should I ask people to do things?")
+    assert "purpose" in en and "目的" in en
+    ja = onboarding.search_query("人に作業をお願いするときは、どう頼めばいいですか？")
+    assert "purpose" in ja and "目的" in ja
+    assert "recurrence" in onboarding.search_query("what comes out of a retro?")
+    assert "再発防止" in onboarding.search_query("振り返りでは何を決める？")
+
+
+def test_query_without_a_topic_is_the_question() -> None:
+    """Small talk gets no guidance words added, so it still scores as not covered."""
+    assert onboarding.search_query("What is the best pizza recipe?") == (
+        "What is the best pizza recipe?"
+    )
+    assert onboarding.search_query("おすすめのピザは？") == "おすすめのピザは？"
+
+
+def test_sources_sections_and_links_are_not_advice() -> None:
+    """A 'Sources' section that matches best is skipped; the advice sections answer."""
+    kb = FakeKnowledge([EN_SOURCES, EN_DECIDE])
+    answer = onboarding.answer("when is a redeploy reasonable?", "m14", AT, kb)
+    assert answer.citations == ["guidance/en/redeploy"]
+    assert "https://" not in answer.text
+
+
+def test_only_sources_means_not_covered() -> None:
+    """When only a list of links matched, the answer says the guidance does not cover it."""
+    kb = FakeKnowledge([EN_SOURCES])
+    answer = onboarding.answer("who wrote the vendor guide?", "m15", AT, kb)
+    assert answer.citations == []
+    assert "does not cover" in answer.text
+
+
+def test_sections_of_the_same_document_are_merged() -> None:
+    """Two sections of one document give its points together and one citation."""
+    kb = FakeKnowledge([EN_DECIDE, EN_AFTER])
+    answer = onboarding.answer("is a redeploy risky?", "m16", AT, kb)
+    assert answer.citations == ["guidance/en/redeploy"]
+    assert "State the risk in one sentence." in answer.text
+    assert "Record that the cause is unknown." in answer.text
+    assert "See also" not in answer.text
