@@ -94,7 +94,8 @@ _INFRA_MOVE = _re(
 # "the status page was updated" is no change to the system
 _NOT_A_SYSTEM = _re(
     r"status ?page|ticket|\bdocs?\b|wiki|channel|topic|jira|spreadsheet|timeline"
-    r"|ステータスページ|チケット|ドキュメント|議事録|タイムライン|告知"
+    r"|runbook|dashboard|\bpost\b|message|summary|roster|\bnotes?\b|incident"
+    r"|ステータスページ|チケット|ドキュメント|議事録|タイムライン|告知|手順書|ダッシュボード"
 )
 _CHECKING = _re(r"か(を)?(確認|どうか|見て|調べ)|\bcheck(ing)? (if|whether)\b")
 
@@ -331,7 +332,7 @@ def _cues() -> list[Cue]:
             r"\b(one|single|1)[- ](click|command)\b",
             r"\b(reverting|rolling back|going back|a revert|a rollback)\b( \w+)? (is|means) (just |only |simply )?(putting|pointing|switching|running|flipping|redeploying|re-?applying)",
             r"\b(we|we'?ve|we have) (rehearsed|practi[sc]ed|drilled) (it|this|that|the (rollback|revert|switch|failback))\b",
-            r"\bwe (did|have done|'ve done) (it|this|that) (before|already|in \w+|last \w+)",
+            r"\bwe (did|have done|'ve done) (it|this|that) (before|in \w+|last \w+)",
             r"(前|旧|以前|ひとつ前|1つ前)の?(バージョン|リリース)?の?(イメージ|ビルド|マニフェスト|設定|Helm)[^。]{0,15}(残って|あります|ある|使える|そのまま)",
             r"(すれば|すると|で|から|なら)(すぐ|簡単に|数分で|\d+分で)?(戻せる|戻せます|切り戻せる|切り戻せます|ロールバックできる|ロールバックできます)(?!か)",
             r"(リハーサル|練習|訓練)(済|した|しました|してある|してあります)",
@@ -350,10 +351,17 @@ def _cues() -> list[Cue]:
             r"\bno[- ]rollback label",
             r"(ロールバック|切り戻し)(不可|できない|できません|NG|禁止)",
             r"戻すと(まずい|危険|壊れる)",
+        ],
+    )
+    add(  # going back would break something ("I don't think it would break" flips to safe)
+        "safe_label",
+        "no",
+        [
             r"戻すと.{0,30}(エラーになる|エラーになります|エラーが出る|壊れ|動かな|落ちる|落ちます|不整合|失敗する|失敗します)",
             r"\b(rolling back|going back|reverting|a rollback|a revert)\b.{0,30}\b(would|will|could|is going to) (break|crash|fail|corrupt|error)",
             r"\bif we (roll ?back|revert|go back)\b.{0,40}\b(will|would|could) (break|crash|fail|corrupt|error)",
         ],
+        when_negated="yes",
     )
     add(
         "safe_label",

@@ -31,8 +31,10 @@ _ROLLBACK_DECISION = _re(
     r"\bworth (rolling back|reverting)",
     r"\b(rollback|revert|redeploy|fix forward)\s*\?",
     r"(ロールバック|切り戻し|切り戻|リバート|再デプロイ)"
-    r"(すべき|した方が|したほうが|する[?？]|しますか|しよう|しても|す[?？]|す(べき|か)|る[?？])",
-    r"(戻した方が|戻したほうが|戻すべき|元に戻す[?？]|戻す[?？]|戻しますか)",
+    r"(すべき|した方が|したほうが|する[?？]|しますか|しよう|しても|す[?？]|す(べき|か)|る[?？]"
+    r"|すれば(いい|良い|よい)|したら(いい|良い|よい|どう))",
+    r"(戻した方が|戻したほうが|戻すべき|元に戻す[?？]|戻す[?？]|戻しますか|戻せば(いい|良い|よい)"
+    r"|戻したら(いい|良い|よい|どう))",
     r"(ロールバック|切り戻し)(か|と|or)(フィックスフォワード|修正|前進)",
     r"(ロールバック|切り戻し|リバート)(で|が)(いい|良い|よい|OK|大丈夫)",
 )
@@ -55,7 +57,7 @@ _GUIDANCE = _re(
     r"|教えて|とは[?？]?$|何をすればいい|何をすべき|役割|ベストプラクティス)",
     # 「どう頼めばいい？」「何を書けばいいですか」「どんなアクションを決めればいい？」
     r"(すれば|したら|頼めば|書けば|伝えれば|言えば|決めれば|やれば|聞けば|使えば|進めれば)(いい|良い|よい)",
-    r"(何|なに)を(書|伝|言|決|共有|入れ|含め|確認)",
+    r"(何|なに)を[^。？?]{0,8}(ば|べき)",
     r"(確認|注意|気をつけ)(す)?べき(こと|点)",
 )
 _ROSTER = _re(
@@ -72,7 +74,7 @@ _STATUS = _re(
     r"|management|execs)",
     r"\bhow('s| is) it going\b|\bwhat do we know\b|\b(eta|impact)\s*\?",
     r"\b(are we|is it|is everything|is the (service|site|app)|is this|is that) (all )?(good|ok|okay"
-    r"|fine|fixed|resolved|back|stable|over|done|working|recovered)\b",
+    r"|fine|fixed|resolved|back|stable|over|done|working|recovered)\b(?! (to|if)\b)",
     r"\bwhat (can|should|do) (i|we) (tell|say to|send) (the )?(customers|users|sales|support"
     r"|management|execs?|leadership|stakeholders)\b",
     r"\bcan (i|we) tell (the )?(customers|users|sales|support|management|execs?|leadership"

@@ -35,6 +35,7 @@ PHRASINGS = [
     ("設定を手で書き換えました", "change", "yes"),
     ("should we move traffic to the new cluster?", "change", None),
     ("the status page was updated at 10:05", "change", None),
+    ("the dashboard was updated with a new panel", "change", None),
     ("ステータスページを更新しました", "change", None),
     ("新しいバージョンに更新しますか？", "change", None),
     ("WAF ルールの切り替えの後からブロックが増えた", "after_change", "yes"),
@@ -78,6 +79,7 @@ PHRASINGS = [
     ("ロールバック可否を確認します", "safe_label", None),
     ("ロールバック可です", "safe_label", "yes"),
     ("would rolling back break anything?", "safe_label", None),
+    ("I don't think rolling back would break anything", "safe_label", "yes"),
     # the way back is ready
     ("the old deployment is still running, untouched", "procedure", "yes"),
     ("v3.1 image is still in the registry", "procedure", "yes"),
@@ -86,6 +88,7 @@ PHRASINGS = [
     ("the revert is a one-click action in argo", "procedure", "yes"),
     ("we practised that failback in the last game day", "procedure", "yes"),
     ("we did this before, in january", "procedure", "yes"),
+    ("we checked the logs, did that already", "procedure", None),
     ("旧バージョンのマニフェストはそのまま残ってます", "procedure", "yes"),
     ("kubectl apply すればすぐ戻せます", "procedure", "yes"),
     ("切り戻しはリハーサル済です", "procedure", "yes"),

@@ -94,6 +94,8 @@ MORE_CASES = [
     ("should I switch it back to v1?", "rollback"),
     ("このままロールバックでいい？", "rollback"),
     ("切り戻しで大丈夫？", "rollback"),
+    ("ロールバックしたらいい？", "rollback"),
+    ("戻せばいい？", "rollback"),
     ("how should we roll it back?", "guidance"),  # asks for a procedure, not a decision
     # how-to questions in other shapes
     ("what goes in a status update?", "guidance"),
@@ -103,6 +105,8 @@ MORE_CASES = [
     ("状況共有の投稿には何を書けばいいですか？", "guidance"),
     ("振り返りではどんなアクションを決めればいいですか？", "guidance"),
     ("切り戻しの前に確認すべきことは？", "guidance"),
+    ("何を確認すればいい？", "guidance"),
+    ("今何を確認してる？", "other"),  # asks about this incident, not for teaching
     ("what kind of errors are we seeing?", "other"),  # about this incident, not a how-to
     ("when should we post the next update?", "other"),
     # status in other shapes
@@ -112,6 +116,7 @@ MORE_CASES = [
     ("今お客様にどう伝えればいい？", "status"),
     ("もう直った？", "status"),
     ("is it the deploy?", "other"),
+    ("is it ok to page the DB team?", "other"),
     ("how should I tell customers about an incident?", "guidance"),
     ("お客様への連絡はどう書けばいい？", "guidance"),
 ]
