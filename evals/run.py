@@ -2,7 +2,7 @@
 
     python evals/run.py                      # every scenario, offline engine
     python evals/run.py --stable-only        # what CI runs: exit 1 if a stable one fails
-    python evals/run.py --engine llm         # LLM engine (configured by OPENAI_* env vars)
+    python evals/run.py --engine llm         # LLM engine: LLM_MODEL + OPENAI_BASE_URL
     python evals/run.py --json out.json      # also write the summary as JSON ('-' = stdout)
     python evals/run.py --write-latest       # write the summary line to evals/LATEST.txt
     python evals/run.py -k rollback          # only scenarios whose name contains 'rollback'
@@ -189,8 +189,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("-j", "--jobs", type=int, default=2, help="replays run in parallel")
     args = ap.parse_args(argv)
 
-    if args.engine == "llm" and not os.environ.get("OPENAI_BASE_URL"):
-        print("note: --engine llm but OPENAI_BASE_URL is not set", file=sys.stderr)
+    if args.engine == "llm" and not (
+        os.environ.get("LLM_MODEL")
+        and (os.environ.get("OPENAI_BASE_URL") or os.environ.get("OPENAI_API_KEY"))
+    ):
+        print(
+            "note: --engine llm needs LLM_MODEL and OPENAI_BASE_URL (or OPENAI_API_KEY);"
+            " without them the replay falls back to the offline engine",
+            file=sys.stderr,
+        )
     scenarios = discover()
     if args.stable_only:
         scenarios = [s for s in scenarios if s.stable]
