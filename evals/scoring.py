@@ -15,7 +15,8 @@ prints; the unit tests feed hand-written JSONL here.
   rate (any cited doc id in the list; a list entry ending in ``/`` matches a prefix);
   ``mention`` entries must all appear in the answer text (``a|b`` = either; case-insensitive).
   Other questions check the answer's intent (``intent_any`` lists alternatives; ``any``
-  only asks for an answer) and mentions.
+  only asks for an answer) and mentions. Every answer must be readable text, not empty and
+  not a template placeholder such as ``<the answer>``.
 - ``flags: [{user: suzuki, reason: idle, by: "15:10"}]`` — must be flagged by then (and,
   with ``after: "14:50"``, not before: a second idle period).
 - ``never_flag: [tanaka, {user: kat, after: "14:11"}, {user: zoe, reason: idle},
@@ -146,6 +147,14 @@ def _mentions_ok(text: str, words: list[str]) -> list[str]:
     return [w for w in words if not any(alt.lower() in low for alt in w.split("|"))]
 
 
+_PLACEHOLDER = re.compile(r"^\s*(<[^<>]*>|\{[^{}]*\}|\.\.\.|…|n/a|none|null|todo)?\s*$", re.I)
+
+
+def _readable(text: str) -> bool:
+    """An answer a person can use: not empty, not a template placeholder like '<the answer>'."""
+    return len(text.strip()) >= 12 and _PLACEHOLDER.match(text) is None
+
+
 def _cited(citations: list[str], wanted: list[str]) -> bool:
     for c in citations:
         for w in wanted:
@@ -225,23 +234,25 @@ def _score_questions(
             else:
                 res.misses.append(f"{where}: cited {cited or 'nothing'}, want one of {cite}")
         mention = _as_list(q.get("mention"))
-        if intent != "rollback" or mention:
-            res.answer_total += 1
-            problems = []
-            if ans is None:
+        res.answer_total += 1
+        problems = []
+        if ans is None:
+            if intent != "rollback":  # a missing rollback answer is already a miss above
                 problems.append("no answer record")
-            else:
-                if intent not in ("rollback", "any") and ans.get("intent") not in _as_list(
-                    q.get("intent_any") or intent
-                ):
-                    problems.append(f"intent {ans.get('intent')}, want {intent}")
-                missing = _mentions_ok(text, mention)
-                if missing:
-                    problems.append(f"answer does not mention {missing}")
-            if problems:
-                res.misses.append(f"{where}: " + "; ".join(problems))
-            else:
-                res.answer_ok += 1
+        else:
+            if not _readable(text):
+                problems.append(f"answer text is empty or a placeholder: {text[:40]!r}")
+            if intent not in ("rollback", "any") and ans.get("intent") not in _as_list(
+                q.get("intent_any") or intent
+            ):
+                problems.append(f"intent {ans.get('intent')}, want {intent}")
+            missing = _mentions_ok(text, mention)
+            if missing:
+                problems.append(f"answer does not mention {missing}")
+        if problems:
+            res.misses.append(f"{where}: " + "; ".join(problems))
+        elif ans is not None:
+            res.answer_ok += 1
 
 
 def _flag_users(rec: dict[str, Any]) -> list[str]:

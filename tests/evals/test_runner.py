@@ -88,7 +88,7 @@ def test_rollback_question_recommendation_citation_and_mentions() -> None:
     res = scoring.score("x", expected, records(), clock, ids)
     assert (res.rec_ok, res.rec_total) == (1, 2)
     assert (res.cite_ok, res.cite_total) == (1, 1)
-    assert (res.answer_ok, res.answer_total) == (1, 1)
+    assert (res.answer_ok, res.answer_total) == (1, 2)
     assert [m for m in res.misses if m.startswith("question")] == [
         "question missing: no answer record"
     ]
@@ -105,9 +105,29 @@ def test_wrong_recommendation_and_intent_are_misses() -> None:
     }
     res = scoring.score("x", expected, records(), clock, ids)
     assert res.rec_ok == 0
-    assert res.answer_ok == 1
+    assert (res.answer_ok, res.answer_total) == (2, 3)  # readable rollback answer; 'any' ok
     assert any("recommendation disable_flag, want rollback" in m for m in res.misses)
     assert any("intent status, want roster" in m for m in res.misses)
+
+
+def test_placeholder_answers_are_misses() -> None:
+    """An answer whose text is a template placeholder ('<the answer>') is not an answer."""
+    recs = [
+        {"type": "answer", "at": "2025-04-03T10:10:03+00:00", "in_reply_to": "1010",
+         "intent": "rollback", "text": "<the answer>", "recommendation": "rollback"},
+        {"type": "answer", "at": "2025-04-03T10:22:00+00:00", "in_reply_to": "1022",
+         "intent": "status", "text": "[Monitoring] errors are back to normal", "citations": []},
+    ]  # fmt: skip
+    expected = {
+        "questions": [
+            {"message": "ask1", "accept": ["rollback"]},
+            {"message": "status1", "intent": "status"},
+        ]
+    }
+    res = scoring.score("x", expected, recs, clock, ids)
+    assert res.rec_ok == 1
+    assert (res.answer_ok, res.answer_total) == (1, 2)
+    assert res.misses == ["question ask1: answer text is empty or a placeholder: '<the answer>'"]
 
 
 def test_flags_precision_and_recall_counts() -> None:
