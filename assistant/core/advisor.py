@@ -218,6 +218,10 @@ _TOPICS: tuple[tuple[Mapping[str, Tri], str], ...] = (
         "rollback did not help revert no effect 切り戻し 改善せず 効果なし",
     ),
     (
+        {"rollback_safe_label": "no"},
+        "rollback made worse unsafe restart cold cache thundering herd 切り戻し 悪化 再起動 危険",
+    ),
+    (
         {"procedure_ready": "no"},
         "rollback procedure failed previous image missing 切り戻し手順 前のイメージ 失敗",
     ),

@@ -156,6 +156,12 @@ def _cues() -> list[Cue]:
             r"(新(しい)?バージョン|新版|最新版|v\d[\w.]*)(に|へ)(更新|上げ|アップデート|切り替え|切替|移行)",
             r"(バージョン|イメージ|タグ)(が|を)(上が|上げ|更新|変え|変更|差し替え)",
             r"(手動で|手で)(変更|編集|書き換え)",
+            # "we lowered the cache TTL to 30 s", "raised the rate limit"
+            r"\b(lowered|raised|increased|decreased|reduced|bumped|changed|tuned|tweaked|halved|doubled)"
+            r" (the |our )?([\w-]+ ){0,3}(ttl|timeout|limit|threshold|pool size|replicas|concurrency"
+            r"|quota|setting|value|parameter)s?\b",
+            r"(TTL|タイムアウト|上限|閾値|しきい値|レートリミット|プールサイズ|レプリカ数|設定値)[^。]{0,12}"
+            r"(を|は)?[^。]{0,10}(下げ|上げ|変更し|減らし|増やし)(た|ました)",
         ],
         when_negated="no",
         unless=_NOT_A_SYSTEM,
@@ -357,6 +363,11 @@ def _cues() -> list[Cue]:
         "safe_label",
         "no",
         [
+            r"\b(reverting|rolling back|going back|a rollback|a revert)\b( it| this| that)? "
+            r"(means|requires|would mean|will mean|needs) (restarting|a (full )?restart|flushing|downtime"
+            r"|dropping|losing|a cold|emptying|wiping)",
+            r"(戻す|切り戻す|ロールバックする)(と|には|場合)[^。]{0,20}(全台|全ノード|すべて|全部)?[^。]{0,10}"
+            r"(再起動|キャッシュが空|コールド|停止|ダウンタイム)",
             r"戻すと.{0,30}(エラーになる|エラーになります|エラーが出る|壊れ|動かな|落ちる|落ちます|不整合|失敗する|失敗します)",
             r"\b(rolling back|going back|reverting|a rollback|a revert)\b.{0,30}\b(would|will|could|is going to) (break|crash|fail|corrupt|error)",
             r"\bif we (roll ?back|revert|go back)\b.{0,40}\b(will|would|could) (break|crash|fail|corrupt|error)",

@@ -35,6 +35,8 @@ _ROLLBACK_DECISION = _re(
     r"|すれば(いい|良い|よい)|したら(いい|良い|よい|どう))",
     r"(戻した方が|戻したほうが|戻すべき|元に戻す[?？]|戻す[?？]|戻しますか|戻せば(いい|良い|よい)"
     r"|戻したら(いい|良い|よい|どう))",
+    # 「設定戻しちゃっていいですかね？」「ロールバックしても大丈夫？」
+    r"(戻し|切り戻し|ロールバックし|リバートし)(ちゃって|ちゃっても|ても|て)(いい|良い|よい|大丈夫|OK)",
     r"(ロールバック|切り戻し)(か|と|or)(フィックスフォワード|修正|前進)",
     r"(ロールバック|切り戻し|リバート)(で|が)(いい|良い|よい|OK|大丈夫)",
 )
@@ -73,6 +75,9 @@ _STATUS = _re(
     r"\bany (news|update|updates|progress|eta)\b|\bupdate for (customers|users|stakeholders"
     r"|management|execs)",
     r"\bhow('s| is) it going\b|\bwhat do we know\b|\b(eta|impact)\s*\?",
+    r"\b(give|send|write|draft|post) (me |us )?(a |an )?(quick |short |brief )?"
+    r"(update|summary|status|sitrep)\b",
+    r"(今|いま)(どういう|どんな)?(状態|状況)",
     r"\b(are we|is it|is everything|is the (service|site|app)|is this|is that) (all )?(good|ok|okay"
     r"|fine|fixed|resolved|back|stable|over|done|working|recovered)\b(?! (to|if)\b)",
     r"\bwhat (can|should|do) (i|we) (tell|say to|send) (the )?(customers|users|sales|support"
@@ -88,6 +93,7 @@ _STATUS_NOW = _re(
     r"|execs?|leadership|stakeholders|the exec channel)\b.*\b(right now|now|at the moment|currently"
     r"|at this point|yet)\b",
     r"(今|いま|現時点|現状)[^。]{0,20}(お客様|ユーザー|営業|経営|CS|上長)[^。]{0,10}(伝え|言え|案内|説明|報告)",
+    r"(お客様|ユーザー|営業|経営|CS|上長|サポート)[^。]{0,6}(何て|なんて|何と|なんと)(伝え|言え|案内|説明)",
 )
 _ROLLBACK_WORD = _re(r"\broll ?back|\brevert|ロールバック|切り戻")
 

@@ -75,7 +75,7 @@ _TOPIC_HINTS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (
             r"頼|お願い|依頼|アサイン|割り当て|指示|\bask (people|someone|others|for help)"
             r"|\bassign|\bdelegat|\brequests?\b|\bgive (people|someone) (tasks|work)",
-            "request person task purpose goal assignment 依頼 誰に 何を 目的 担当",
+            "request one person by name task purpose goal 依頼 一人を名指し 誰に 何を 目的 担当",
         ),
         (
             r"状況共有|ステータス|投稿|共有|アップデート|\bstatus\b|\bupdates?\b|\bannounce",

@@ -94,6 +94,12 @@ def query_for(lines: list[str], question: str, title: str = "inc-orders-timeouts
             ("redeploy",),
         ),
         (
+            ["we lowered the cache TTL at 10:40", "reverting it means restarting every node"],
+            "should we roll back the TTL change?",
+            ("made worse", "悪化"),
+            ("redeploy",),
+        ),
+        (
             ["09:00 にデプロイしました", "原因はまだ不明"],
             "切り戻す？",
             ("切り戻し",),

@@ -96,6 +96,8 @@ MORE_CASES = [
     ("切り戻しで大丈夫？", "rollback"),
     ("ロールバックしたらいい？", "rollback"),
     ("戻せばいい？", "rollback"),
+    ("これ、設定戻しちゃっていいですかね？", "rollback"),
+    ("ロールバックしても大丈夫？", "rollback"),
     ("how should we roll it back?", "guidance"),  # asks for a procedure, not a decision
     # how-to questions in other shapes
     ("what goes in a status update?", "guidance"),
@@ -115,6 +117,10 @@ MORE_CASES = [
     ("what can I tell customers right now?", "status"),
     ("今お客様にどう伝えればいい？", "status"),
     ("もう直った？", "status"),
+    ("can you give me a quick update I can paste to the CS team?", "status"),
+    ("send us a short summary for the execs", "status"),
+    ("お客様に何て伝えればいい？今どういう状態？", "status"),
+    ("今どういう状態？", "status"),
     ("is it the deploy?", "other"),
     ("is it ok to page the DB team?", "other"),
     ("how should I tell customers about an incident?", "guidance"),
