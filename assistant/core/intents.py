@@ -21,7 +21,7 @@ _MENTION = re.compile(r"<@[!&]?\d+>|@\S+")
 
 _ROLLBACK_DECISION = _re(
     r"\b(should|shall|do|must|can|could|would|need to) (we|i|you) (just )?"
-    r"(roll ?back|revert|redeploy|fix forward|disable the (feature )?flag)",
+    r"(roll ?back|revert|back ?out|redeploy|fix forward|disable the (feature )?flag)",
     # "should we roll something back?", "should I switch it back to v1?"
     r"(?<!how )\b(should|shall|must|need to) (we|i) (just )?(roll|revert|switch|go|move|put)\b"
     r"[^?？]{0,30}\bback\b",
@@ -94,8 +94,10 @@ _STATUS_NOW = _re(
     r"|at this point|yet)\b",
     r"(今|いま|現時点|現状)[^。]{0,20}(お客様|ユーザー|営業|経営|CS|上長)[^。]{0,10}(伝え|言え|案内|説明|報告)",
     r"(お客様|ユーザー|営業|経営|CS|上長|サポート)[^。]{0,6}(何て|なんて|何と|なんと)(伝え|言え|案内|説明)",
+    r"(現状|状況|進捗|最新|見通し)(を|について)?(教えて|共有して|知りたい)",
+    r"\btell (me|us) (where we are|what'?s (going on|happening)|the (status|latest))",
 )
-_ROLLBACK_WORD = _re(r"\broll ?back|\brevert|ロールバック|切り戻")
+_ROLLBACK_WORD = _re(r"\broll ?back|\brevert|\bback ?out\b|ロールバック|切り戻")
 
 
 def classify(text: str) -> Intent:

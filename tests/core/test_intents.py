@@ -98,6 +98,8 @@ MORE_CASES = [
     ("戻せばいい？", "rollback"),
     ("これ、設定戻しちゃっていいですかね？", "rollback"),
     ("ロールバックしても大丈夫？", "rollback"),
+    ("should we back out the CDN change?", "rollback"),
+    ("back out?", "rollback"),
     ("how should we roll it back?", "guidance"),  # asks for a procedure, not a decision
     # how-to questions in other shapes
     ("what goes in a status update?", "guidance"),
@@ -121,6 +123,10 @@ MORE_CASES = [
     ("send us a short summary for the execs", "status"),
     ("お客様に何て伝えればいい？今どういう状態？", "status"),
     ("今どういう状態？", "status"),
+    ("現状を教えていただけますか。間に合いそうでしょうか", "status"),
+    ("進捗を共有してください", "status"),
+    ("tell me where we are", "status"),
+    ("フェーズの書き方を教えて", "guidance"),
     ("is it the deploy?", "other"),
     ("is it ok to page the DB team?", "other"),
     ("how should I tell customers about an incident?", "guidance"),
