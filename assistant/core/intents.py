@@ -71,6 +71,7 @@ _ROSTER = _re(
 )
 _STATUS = _re(
     r"\bstatus\b|\bcurrent state\b|\bwhere are we\b|\bsitrep\b|\bsummar(y|ise|ize)\b",
+    r"\bwhere (do|does|did) (we|it|things) stand\b|\bhow are we doing\b|\bhow do things look\b",
     r"\bwhat('s| is) (going on|happening|the impact|the latest)",
     r"\bany (news|update|updates|progress|eta)\b|\bupdate for (customers|users|stakeholders"
     r"|management|execs)",

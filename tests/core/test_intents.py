@@ -126,6 +126,8 @@ MORE_CASES = [
     ("現状を教えていただけますか。間に合いそうでしょうか", "status"),
     ("進捗を共有してください", "status"),
     ("tell me where we are", "status"),
+    ("where do we stand?", "status"),
+    ("how do things look now?", "status"),
     ("フェーズの書き方を教えて", "guidance"),
     ("is it the deploy?", "other"),
     ("is it ok to page the DB team?", "other"),
