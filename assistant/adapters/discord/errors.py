@@ -25,7 +25,7 @@ def check_token(token: str) -> str:
     if not token:
         raise BotConfigError(
             "DISCORD_TOKEN is not set: put the bot token in the environment or in .env "
-            "(see docs/discord-setup.md)"
+            "(see 'Running the live bot' in README.md)"
         )
     if token.count(".") != 2 or any(c.isspace() for c in token):
         raise BotConfigError(
