@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from functools import lru_cache
 from typing import Literal
 
 from assistant.core import lang as langs
@@ -399,7 +400,9 @@ def _close(
 
 def _record(state: IncidentState, a: Assignment, at: datetime) -> RecordAssignment:
     """A record of the assignment as it is now (a copy: later changes make new records)."""
-    return RecordAssignment(at=at, incident_id=state.id, assignment=a.model_copy(deep=True))
+    # a snapshot: the roster keeps changing the assignment (status, purpose, sources)
+    snapshot = a.model_copy(update={"source_ids": list(a.source_ids)})
+    return RecordAssignment(at=at, incident_id=state.id, assignment=snapshot)
 
 
 def _prompt(
@@ -451,10 +454,16 @@ _FILLER = frozenset(
 )  # fmt: skip
 
 
+_ARTICLE = re.compile(r"^(?:the|a|an)\s+")
+_NON_WORD = re.compile(r"[\W_]+")
+_JA_VERB_TAIL = re.compile(r"(?:する|します|の対応)$")
+
+
+@lru_cache(maxsize=8192)
 def _key(task: str) -> str:
-    text = re.sub(r"^(?:the|a|an)\s+", "", task.casefold().strip())
-    text = re.sub(r"[\W_]+", "", text)
-    return re.sub(r"(?:する|します|の対応)$", "", text)
+    """A task's identity for comparison: no article, punctuation or verb ending."""
+    text = _ARTICLE.sub("", task.casefold().strip())
+    return _JA_VERB_TAIL.sub("", _NON_WORD.sub("", text))
 
 
 def _same_task(a: str, b: str) -> bool:
