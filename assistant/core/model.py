@@ -305,6 +305,8 @@ class IncidentState(Model):
     seq: int = 0  # counter for ids the core mints (assignments, proposals)
 
     _assignment_index: _AssignmentIndex = PrivateAttr(default_factory=lambda: _AssignmentIndex())
+    # derived data that feature modules keep between events (never serialised; rebuilt)
+    _memo: dict[str, object] = PrivateAttr(default_factory=dict)
 
     # --- small derived helpers (no I/O, no clock) ---
 
@@ -317,6 +319,11 @@ class IncidentState(Model):
     @property
     def is_open(self) -> bool:
         return self.phase is not Phase.RESOLVED
+
+    @property
+    def memo(self) -> dict[str, object]:
+        """Scratch space for caches of derived data, keyed by module; not persisted."""
+        return self._memo
 
     def next_id(self, prefix: str) -> str:
         self.seq += 1

@@ -20,7 +20,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from assistant.core.actions import Action, Flag
-from assistant.core.model import IncidentState, Participant, User
+from assistant.core.model import Assignment, IncidentState, Participant, User
 from assistant.core.roster_view import shorten
 from assistant.core.texts import register, t
 
@@ -54,17 +54,22 @@ def watched(state: IncidentState, p: Participant, commander: User | None) -> boo
     )
 
 
-def unassigned_since(state: IncidentState, p: Participant) -> datetime | None:
+def unassigned_since(
+    state: IncidentState, p: Participant, open_tasks: list[Assignment] | None = None
+) -> datetime | None:
     """Since when ``p`` has had no open task (``None`` while they hold one)."""
-    if state.open_assignments(p.user.id):
+    if state.open_assignments(p.user.id) if open_tasks is None else open_tasks:
         return None
     closed = state.last_closed_at(p.user.id)
     return p.joined_at if closed is None else max(p.joined_at, closed)
 
 
-def idle_since(state: IncidentState, p: Participant) -> datetime | None:
+def idle_since(
+    state: IncidentState, p: Participant, open_tasks: list[Assignment] | None = None
+) -> datetime | None:
     """Since when an assignee has been silent, counting their newest task and last flag."""
-    open_tasks = state.open_assignments(p.user.id)
+    if open_tasks is None:
+        open_tasks = state.open_assignments(p.user.id)
     if not open_tasks:
         return None
     marks = [p.last_active_at, p.joined_at, max(a.since for a in open_tasks)]
@@ -73,8 +78,10 @@ def idle_since(state: IncidentState, p: Participant) -> datetime | None:
     return max(marks)
 
 
-def _unassigned_due(state: IncidentState, p: Participant) -> datetime | None:
-    since = unassigned_since(state, p)
+def _unassigned_due(
+    state: IncidentState, p: Participant, open_tasks: list[Assignment] | None = None
+) -> datetime | None:
+    since = unassigned_since(state, p, open_tasks)
     if since is None:
         return None
     if p.unassigned_flagged_at is not None and p.unassigned_flagged_at >= since:
@@ -82,8 +89,10 @@ def _unassigned_due(state: IncidentState, p: Participant) -> datetime | None:
     return since + state.minutes(state.config.unassigned_minutes)
 
 
-def _idle_due(state: IncidentState, p: Participant) -> datetime | None:
-    since = idle_since(state, p)
+def _idle_due(
+    state: IncidentState, p: Participant, open_tasks: list[Assignment] | None = None
+) -> datetime | None:
+    since = idle_since(state, p, open_tasks)
     return None if since is None else since + state.minutes(state.config.idle_minutes)
 
 
@@ -123,13 +132,15 @@ def next_due(state: IncidentState, commander: User | None) -> datetime | None:
     gate = _unassigned_gate(state)
     due = []
     for p in state.participants.values():
-        if watched(state, p, commander):
-            unassigned = _unassigned_due(state, p)
-            if unassigned is not None:
-                due.append(unassigned if gate is None else max(unassigned, gate))
-            idle = _idle_due(state, p)
-            if idle is not None:
-                due.append(idle)
+        if not watched(state, p, commander):
+            continue
+        open_tasks = state.open_assignments(p.user.id)  # runs before every event: once
+        unassigned = _unassigned_due(state, p, open_tasks)
+        if unassigned is not None:
+            due.append(unassigned if gate is None else max(unassigned, gate))
+        idle = _idle_due(state, p, open_tasks)
+        if idle is not None:
+            due.append(idle)
     if not due:
         return None
     # a flag cannot fall due in the past (e.g. after a resolved incident is reopened): the

@@ -57,8 +57,12 @@ _PUNCT = re.compile(r"[\s。．.、,!！?？]+")
 
 def live_facts(state: IncidentState) -> list[Fact]:
     """Facts with their deleted or unknown sources removed; facts left with none dropped."""
+    return _live(state.facts, state)
+
+
+def _live(facts: list[Fact], state: IncidentState) -> list[Fact]:
     out: list[Fact] = []
-    for fact in state.facts:
+    for fact in facts:
         live = [s for s in fact.source_ids if s in state.messages and not state.messages[s].deleted]
         if live:
             out.append(
@@ -72,20 +76,55 @@ def _norm(text: str) -> str:
     return _PUNCT.sub("", text).lower()
 
 
+class _Merged:
+    """Facts merged so far, for one list of facts; extended as facts are appended."""
+
+    __slots__ = ("facts", "latest", "seen", "sources")
+
+    def __init__(self, facts: list[Fact]) -> None:
+        self.facts = facts  # the state's list this was computed from
+        self.seen = 0  # how many of its facts are merged in
+        self.latest: dict[tuple[str, str], Fact] = {}
+        self.sources: dict[tuple[str, str], dict[str, None]] = {}  # ordered sets of ids
+
+    def add(self, facts: list[Fact]) -> None:
+        for f in facts:
+            key = (f.kind, _norm(f.text))
+            self.latest.pop(key, None)  # re-insert: the merged fact takes the latest position
+            self.latest[key] = f
+            self.sources.setdefault(key, {}).update(dict.fromkeys(f.source_ids))
+
+    def result(self) -> list[Fact]:
+        out = []
+        for key, f in self.latest.items():
+            ids = list(self.sources[key])
+            out.append(f if ids == f.source_ids else f.model_copy(update={"source_ids": ids}))
+        return sorted(out, key=lambda f: f.at)
+
+
 def _merge(facts: list[Fact]) -> list[Fact]:
     """Same kind and wording: one fact, all sources, latest time."""
-    latest: dict[tuple[str, str], Fact] = {}
-    sources: dict[tuple[str, str], dict[str, None]] = {}  # ordered sets of source ids
-    for f in facts:
-        key = (f.kind, _norm(f.text))
-        latest.pop(key, None)  # re-insert: the merged fact takes the latest position
-        latest[key] = f
-        sources.setdefault(key, {}).update(dict.fromkeys(f.source_ids))
-    out = []
-    for merged_key, f in latest.items():
-        ids = list(sources[merged_key])
-        out.append(f if ids == f.source_ids else f.model_copy(update={"source_ids": ids}))
-    return sorted(out, key=lambda f: f.at)
+    merged = _Merged(facts)
+    merged.add(facts)
+    return merged.result()
+
+
+def merged_live_facts(state: IncidentState) -> list[Fact]:
+    """``_merge(live_facts(state))``, kept up to date incrementally between updates.
+
+    The engine only appends to ``state.facts`` while messages arrive; an edit or a deletion
+    replaces the list. So while the list is the same object, the facts seen before are
+    still live and only the new ones need merging in.
+    """
+    memo = state.memo
+    merged = memo.get("update_select.merged")
+    if not isinstance(merged, _Merged) or merged.facts is not state.facts:
+        merged = _Merged(state.facts)
+        memo["update_select.merged"] = merged
+    if merged.seen < len(state.facts):
+        merged.add(_live(state.facts[merged.seen :], state))
+        merged.seen = len(state.facts)
+    return merged.result()
 
 
 def _name(state: IncidentState, user_id: str | None) -> str | None:
@@ -125,7 +164,7 @@ def action_kind(text: str) -> str:
 
 def picture(state: IncidentState, lang: Lang, *, names: bool = True) -> Picture:
     """The current picture. ``names`` adds who decided what (responders only)."""
-    facts = _merge(live_facts(state))
+    facts = merged_live_facts(state)
     pic = Picture(facts=facts)
     by_kind: dict[str, list[Fact]] = {}
     for f in facts:
