@@ -131,8 +131,9 @@ def is_hedged(sentence: str) -> bool:
 _HYPOTHETICAL = re.compile(
     r"\b(?:if|whether|would|should|could|in case|unless|once we|before we|going to|gonna"
     r"|plan(?:ning)? to|want to|need to|shall we|can we|propose|suggest|consider(?:ing)?"
-    r"|will|'ll)\b"
-    r"|もし|仮に|たら|れば|なら|場合|べき|ほうが|方が|検討|予定|つもり",
+    r"|will|'ll|means?|requires?|involves?)\b"
+    r"|もし|仮に|たら|れば|なら|場合|べき|ほうが|方が|検討|予定|つもり"
+    r"|すると|ことになる|必要があ",
     re.I,
 )
 _NEGATED = re.compile(

@@ -201,3 +201,19 @@ def test_several_sentences_give_several_facts_with_the_same_source() -> None:
     found = extract("APIで500エラーが多発しています。原因は設定ミスと判明しました。")
     assert [f.kind for f in found] == ["symptom", "cause"]
     assert all(f.source_ids == ["m7"] and f.by == ALICE.id for f in found)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "reverting it means restarting every cache node at once",
+        "rolling back requires a restart of all workers",
+        "failing over involves a DNS change we haven't tested",
+        "切り戻すと全ノードを再起動することになる",
+        "ロールバックするには全台再起動する必要があります",
+    ],
+)
+def test_consequences_of_an_action_are_not_actions_taken(text: str) -> None:
+    """'Reverting means restarting every node' weighs an action; nothing was done, so no
+    action fact (an update must not say a rollback or restart is under way)."""
+    assert [f for f in extract(text) if f.kind == "action"] == []
