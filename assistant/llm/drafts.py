@@ -83,6 +83,10 @@ _REFUSALS = re.compile(
 _URL = re.compile(r"https?://[^\s)>\]」』]+")
 
 
+# what small models echo back from the output example: "<the answer>", "<text>", "<headline>"
+_PLACEHOLDER = re.compile(r"<\s*[a-z][a-z _-]{1,40}\s*>", re.I)
+
+
 def is_refusal(text: str) -> bool:
     return _REFUSALS.search(text) is not None
 
@@ -105,9 +109,13 @@ def check_text(
     input_text: str,
     what: str,
 ) -> None:
-    """Rules for any text the model writes: no refusal, no other phase, no new links."""
+    """Rules for any text the model writes: no refusal, no template placeholder left in,
+    no other phase, no new links."""
     if is_refusal(text):
         raise DraftError(f"the {what} is a refusal")
+    placeholder = _PLACEHOLDER.search(text)
+    if placeholder is not None and placeholder.group(0) not in input_text:
+        raise DraftError(f"the {what} is a template placeholder ({placeholder.group(0)}), not text")
     for other, labels in _all_labels(overrides).items():
         if other != phase and any(label in text for label in labels):
             raise DraftError(f"the {what} names another phase ({other}); the phase is {phase}")
@@ -170,6 +178,8 @@ def check_answer(
     text = draft.text.strip()
     if not text:
         raise DraftError("the text is empty")
+    if len(text) < min(40, len(offline_text.strip()) // 4):
+        raise DraftError("the text is too short to carry the answer; rephrase all of it")
     if offline_text.lstrip().startswith(label) and not text.startswith(label):
         raise DraftError(f"the text must start with {label}")
     check_text(text, phase=phase, overrides=overrides, input_text=input_text, what="text")

@@ -145,3 +145,22 @@ async def test_the_question_is_delimited_data_too(
     user = server.requests[0]["messages"][1]["content"]
     assert user.count("</question>") == 1
     assert not MASS.search(user)
+
+
+@pytest.mark.parametrize("text", ["<the answer>", "<text>", "  < headline > ", "ok"])
+def test_placeholder_or_stub_answers_fall_back(text: str) -> None:
+    """A small model echoing the output example ('<the answer>') or a stub is rejected, so
+    the offline answer is posted instead of a placeholder."""
+    from assistant.llm.drafts import AnswerDraft, DraftError, check_answer
+
+    offline = "Recommendation: HOLD, confirm first. " * 3
+    with pytest.raises(DraftError):
+        check_answer(
+            AnswerDraft(recommendation="hold", text=text),
+            recommendation="hold",
+            label="[Investigating]",
+            phase="investigating",
+            overrides={},
+            offline_text=offline,
+            input_text="chat",
+        )

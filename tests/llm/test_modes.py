@@ -77,10 +77,11 @@ async def test_prompt_mode_accepts_json_inside_a_code_fence(
 ) -> None:
     """Models asked for JSON in the prompt often wrap it in ```json fences; that still counts."""
     case = make_case("en")
-    server.enqueue(ok('```json\n{"recommendation": "rollback", "text": "Roll back."}\n```'))
+    text = "Roll back: the release is the likely cause and it is safe to undo."
+    server.enqueue(ok('```json\n{"recommendation": "rollback", "text": "' + text + '"}\n```'))
     w = wire(structured_mode="prompt")
     result = await w.engine.polish_answer(case.state, case.answer, question="roll back?")
-    assert result.engine == "llm" and result.text == "Roll back."
+    assert result.engine == "llm" and result.text == text
 
 
 async def test_the_client_sends_model_max_tokens_and_the_api_key(
