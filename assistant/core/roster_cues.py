@@ -63,6 +63,14 @@ class Purpose:
 Cue = Handover | Release | Done | Request | SelfAssign | Purpose
 
 _MARK_RE = re.compile(rf"{MARK}(\d+)")
+# Asking someone to stop or to keep out is not giving them work: "@x please stop",
+# "@x please don't touch prod", 「@x 触らないでください」「やめてください」.
+_NOT_A_TASK = re.compile(
+    r"\bstop(?=\s*(?:[,.!]|$|\bit\b|\bthat\b|\bthis\b))"
+    r"|\b(?:don't|do not|dont)\s+(?:touch|change|deploy|restart|do)\b|\bhold off\b"
+    r"|\bstay out\b|触らないで|(?:^|[、。\sは])やめて",
+    re.I,
+)
 _SPACES = re.compile(r"\s+")
 _CODE = re.compile(r"```.*?(?:```|$)|`[^`\n]*`", re.S)
 
@@ -84,7 +92,7 @@ def parse(resolved: Resolved, author: User) -> list[Cue]:
     if done:
         cues.append(Done(text=strip_marks(text)))
     body, purpose = split_purpose(text)
-    if others and _is_request(body):
+    if others and _is_request(body) and not _NOT_A_TASK.search(body):
         task = clean_task(_request_sentence(body))
         if task:
             # "I'll take the rollback, @carol can you do comms?": both count
@@ -280,7 +288,7 @@ def _self_assign(body: str) -> str | None:
         m = pattern.search(text)
         if m:
             task = _clean_ja(m.group("task"))
-            task = re.sub(r"(?:のほう|の方|側)$", "", task)
+            task = re.sub(r"\s*(?:のほう|の方|側)$", "", task).strip()
             if task and task not in ("それ", "これ", "あれ", "そこ", "ここ"):
                 return task + ph.VERB_SUFFIX_JA.get(m.group("verb"), "")
     if "?" in text:

@@ -19,6 +19,8 @@ from assistant.core.events import (
     ReactionAdded,
 )
 from assistant.core.model import ChatMessage, IncidentConfig, IncidentState, LangSetting, User
+from assistant.core.roster_cues import Request, SelfAssign, parse
+from assistant.core.roster_mentions import resolve
 
 T0 = datetime(2026, 11, 28, 10, 0, tzinfo=UTC)
 BOT = User(id="bot", name="incident-bot", is_bot=True)
@@ -669,3 +671,44 @@ def test_code_blocks_and_loose_purposes_are_not_cues() -> None:
     assert inc.task_of(BOB) == ["rollback"]
     inc.say(BOB, "we'll have more nodes, so that probably also helps", 3)
     assert inc.state.open_assignments(BOB.id)[0].purpose is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "@mallory please stop, this channel is for the responders",
+        "@mallory please don't touch prod right now",
+        "@mallory 本番には触らないでください",
+        "@mallory その作業はやめてください",
+    ],
+)
+def test_asking_someone_to_stop_is_not_an_assignment(text: str) -> None:
+    """'Please stop' or 'don't touch prod' gives nobody a task."""
+    mallory = User(id="id-mallory", name="mallory")
+    state = IncidentState(id="c1")
+    msg = ChatMessage(id="m1", author=ALICE, at=T0, content=text, mentions=[mallory])
+    assert [c for c in parse(resolve(state, msg), ALICE) if isinstance(c, Request)] == []
+
+
+def test_side_suffix_does_not_leave_a_dangling_space() -> None:
+    """「DB 側は私が見ます」: the task is 'DB', not 'DB '."""
+    state = IncidentState(id="c1")
+    msg = ChatMessage(id="m1", author=ALICE, at=T0, content="DB 側は私が見ます")
+    cues = parse(resolve(state, msg), ALICE)
+    assert [c.task for c in cues if isinstance(c, SelfAssign)] == ["DB"]
+
+
+@pytest.mark.parametrize(
+    ("text", "task_word"),
+    [
+        ("@mallory please stop the reindex job, goal: take load off the DB", "reindex"),
+        ("@mallory バッチを止めてください。目的はDB負荷の軽減です", "バッチ"),
+    ],
+)
+def test_stopping_something_is_still_a_task(text: str, task_word: str) -> None:
+    """'Stop the reindex job' is work to do, unlike 'please stop'."""
+    mallory = User(id="id-mallory", name="mallory")
+    state = IncidentState(id="c1")
+    msg = ChatMessage(id="m1", author=ALICE, at=T0, content=text, mentions=[mallory])
+    requests = [c for c in parse(resolve(state, msg), ALICE) if isinstance(c, Request)]
+    assert len(requests) == 1 and task_word in requests[0].task
