@@ -119,6 +119,7 @@ class Participant(Model):
     # no-repeat bookkeeping: when the current unassigned/idle state was flagged
     unassigned_flagged_at: datetime | None = None
     idle_flagged_at: datetime | None = None
+    idle_flags: int = 0  # idle flags since the person last spoke (each waits twice as long)
 
 
 class PhaseChange(Model):

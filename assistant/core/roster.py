@@ -100,6 +100,8 @@ def touch(state: IncidentState, user: User, at: datetime) -> list[Action]:
     if state.is_bot(user):
         return []
     p = _participant(state, user, at)
+    if at > p.last_active_at:
+        p.idle_flags = 0  # they spoke: the idle back-off starts over
     p.last_active_at = max(p.last_active_at, at)
     return []
 

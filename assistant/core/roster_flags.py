@@ -93,7 +93,12 @@ def _idle_due(
     state: IncidentState, p: Participant, open_tasks: list[Assignment] | None = None
 ) -> datetime | None:
     since = idle_since(state, p, open_tasks)
-    return None if since is None else since + state.minutes(state.config.idle_minutes)
+    if since is None:
+        return None
+    # Asked once and still silent: ask again after K, 2K, 4K... minutes (capped at 8K), so a
+    # long quiet task does not draw a reminder every K minutes all night.
+    backoff = 2 ** min(p.idle_flags, 3)
+    return since + state.minutes(state.config.idle_minutes * backoff)
 
 
 def unassigned_now(
@@ -176,6 +181,7 @@ def on_tick(state: IncidentState, at: datetime, commander: User | None) -> list[
         if due is not None and due <= at:
             newest = max(a.since for a in state.open_assignments(p.user.id))
             p.idle_flagged_at = at
+            p.idle_flags += 1
             actions.append(_idle_flag(state, p, at, max(p.last_active_at, newest)))
     return actions
 

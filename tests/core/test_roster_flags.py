@@ -243,14 +243,24 @@ def test_speaking_resets_the_idle_clock(speak: str) -> None:
 
 
 def test_idle_is_not_repeated_until_a_new_idle_period() -> None:
-    """After an idle flag the next one comes only K minutes later, if still silent."""
+    """After an idle flag the next one comes only after a new idle period, if still
+    silent: 2K minutes after the first ask (the back-off), K again once they spoke."""
     inc = declared()
     inc.say(ALICE, "@bob please own the rollback, goal: restore checkout", 0, mentions=[BOB])
     first = inc.until(39)
     assert [f.at for f in first] == [inc.at(20)]
-    assert inc.due() == inc.at(40)
+    assert inc.due() == inc.at(60)
     inc.say(BOB, "still rolling back, 60% of pods done", 39)
     assert [f.at for f in inc.until(70)] == [inc.at(59)]
+
+
+def test_a_silent_assignee_is_asked_less_and_less_often() -> None:
+    """Still silent after being asked: the next asks come 2K, 4K, 8K, 8K minutes later,
+    not every K minutes all night."""
+    inc = declared()
+    inc.say(ALICE, "@bob please own the rollback, goal: restore checkout", 0, mentions=[BOB])
+    asks = [f.at for f in inc.until(400) if f.reason == "idle"]
+    assert asks == [inc.at(m) for m in (20, 60, 140, 300)]
 
 
 def test_new_task_restarts_the_idle_clock() -> None:
