@@ -35,12 +35,12 @@ def _cue(kind: CueKind, phase: Phase, pattern: str, declare: bool = False) -> Cu
 
 
 _METRIC_EN = (
-    r"(?:error rates?|errors?|latency|latencies|metrics?|traffic|5xx|50[0-4]s?|graphs?"
+    r"(?:error rates?|errors?|latency|latencies|metrics?|traffic|5xx|4xx|50[0-4]s?|429s?|graphs?"
     r"|dashboards?|success rate|p9[059]|cpu|memory|queues?|throughput|response times?"
     r"|everything|things|services?|site|api|apdex|slo|availability)"
 )
 _METRIC_JA = (
-    r"(?:メトリク?ス|エラー率?|レイテンシ|5xx|50[0-4]|グラフ|ダッシュボード|数値|値|トラフィック"
+    r"(?:メトリク?ス|エラー率?|レイテンシ|5xx|50[0-4]|429|グラフ|ダッシュボード|数値|値|トラフィック"
     r"|CPU|メモリ|応答時間|レスポンス|キュー|成功率|可用性)"
 )
 
@@ -84,6 +84,10 @@ CUES: tuple[Cue, ...] = (
     _cue("resolved", Phase.RESOLVED,
          r"(?:インシデント|障害|本件)(?:を|は)?.{0,4}?(?:クローズ|終了|完了)(?:します|しました"
          r"|とします)", declare=True),
+    # "復旧宣言します" / "収束を宣言しました": the declaration itself
+    _cue("resolved", Phase.RESOLVED,
+         r"(?:復旧|解決|収束|終息|クローズ)(?:を)?宣言(?:します|しました|いたします|です)",
+         declare=True),
     _cue("resolved", Phase.RESOLVED,
          r"復旧完了|解決(?:しました|済み?)|収束(?:しました)|完全に復旧"),
     # ---- metrics back to normal: monitoring
@@ -101,12 +105,12 @@ CUES: tuple[Cue, ...] = (
          r"|back to (?:0|zero)|(?:working|works|work|succeeding|up) again"
          r"|errors? (?:are |have )?(?:gone|cleared|stopped|subsided))\b"),
     _cue("recovered", Phase.MONITORING,
-         r"経過観察(?:と(?:します|しましょう)|に(?:入|移)|フェーズ)", declare=True),
+         r"(?:経過観察|様子見|監視)(?:と(?:します|しましょう)|に(?:入|移)|フェーズ)", declare=True),
     _cue("recovered", Phase.MONITORING,
          _METRIC_JA + r".{0,12}?(?:平常|正常|通常|元)(?:値|時|状態|の値)?(?:に|へ)?(?:戻|復帰)"),
     _cue("recovered", Phase.MONITORING, r"(?:平常|正常|通常)(?:値|時|状態)?(?:に|へ)(?:戻|復帰)"),
     _cue("recovered", Phase.MONITORING,
-         r"(?:エラー|5xx|50[0-4]|アラート|タイムアウト)(?:が|は)?(?:出なくな|止ま|収ま|消え|解消"
+         r"(?:エラー|5xx|50[0-4]|429|アラート|タイムアウト)\s*(?:が|は)?(?:出なくな|止ま|収ま|消え|解消"
          r"|減っ|落ち着|ゼロ|0件)"),
     _cue("recovered", Phase.MONITORING,
          r"正常に(?:動い|動作し|稼働し)て|回復(?:しました|した|傾向|して(?:い|き)|を確認)|復旧(?:しました|した|して(?:い|き)"
@@ -114,7 +118,13 @@ CUES: tuple[Cue, ...] = (
     # ---- fix or rollback started: mitigating
     _cue("fix_started", Phase.MITIGATING,
          r"\b(?:rolling back|rolled back|reverting|reverted|failing over|failed over"
-         r"|scaling (?:up|out)|scaled (?:up|out)|hot-?fixing|roll back now|revert(?:ing)? now)\b"),
+         r"|scaling (?:up|out)|scaled (?:up|out)|hot-?fixing|roll back now|revert(?:ing)? now"
+         r"|back(?:ing|ed) (?:it |this |that |them |the [\w-]+ (?:change |rule |deploy )?)?out)\b"
+         r"(?! of\b)"),
+    # "restoring v17 now", "restored the previous config": putting the old version back
+    _cue("fix_started", Phase.MITIGATING,
+         r"\brestor(?:ing|ed)\b.{0,20}?\b(?:v\d+|version|previous|prior|old|backup|snapshot"
+         r"|last (?:known )?good|config|rule ?set)\b"),
     # "restarting the pods" is an action; "pods keep restarting" / "restarted 5 times" are not
     _cue("fix_started", Phase.MITIGATING,
          r"(?<!keep )(?<!keeps )(?<!kept )\b(?:restarting|restarted|redeploying|redeployed"
@@ -137,11 +147,13 @@ CUES: tuple[Cue, ...] = (
          r"(?:引き上げ|上げ|増や|増強し)(?:ました|ます|ています|た)"),
     _cue("fix_started", Phase.MITIGATING,
          r"\b(?:started|starting|kicked off)\b.{0,20}?\b(?:index|migration|failover|restart|reload"
-         r"|scale|patch|fix|rollback|revert|deploy)\w*"),
+         r"|scale|patch|fix|rollback|revert|deploy)\w*"
+         # "starting with the deploy log": reading about the change, not making one
+         r"(?!\s+(?:logs?|history|diffs?|notes|records?|timeline|graphs?|dashboards?|events?))"),
     _cue("fix_started", Phase.MITIGATING,
-         r"\b(?:rollback|revert|hot-?fix|fix|patch|failover|mitigation|workaround|redeploy)\b"
-         r".{0,12}?\b(?:started|starting|is running|in progress|underway|initiated|deploying"
-         r"|deployed|rolling out|rolled out|going out|merged|applied|live|out)\b"),
+         r"\b(?:rollback|revert|hot-?fix|fix|patch|failover|mitigation|workaround|redeploy|purge)\b"
+         r".{0,12}?\b(?:started|starting|is running|running|in progress|underway|initiated"
+         r"|deploying|deployed|rolling out|rolled out|going out|merged|applied|live|out)\b"),
     _cue("fix_started", Phase.MITIGATING,
          r"\b(?:started|starting|initiated|kicked off|deploying|applying|applied|shipping"
          r"|pushing|pushed)\b.{0,12}?\b(?:the )?(?:rollback|revert|hot-?fix|fix|patch|failover"
@@ -150,10 +162,16 @@ CUES: tuple[Cue, ...] = (
          r"\b(?:disabled|turned off|switched off|flipped off|toggled off)\b.{0,20}?\bflag\b"
          r"|\bflag\b.{0,20}?\b(?:is |now )?(?:off|disabled)\b"),
     _cue("fix_started", Phase.MITIGATING,
-         r"(?:ロールバック|切り戻し|切り戻|revert|リバート|再デプロイ|再起動|フェイルオーバー"
-         r"|スケールアウト|ホットフィックス|hotfix|暫定対応|修正版?|パッチ)(?:を|の)?\s*"
-         r"(?:開始|実施|実行|適用|デプロイ|リリース|マージ)?(?:中|します|しました|しています|して"
-         r"います|開始|完了|を開始|を実施|を実行|を適用)"),
+         r"(?:ロールバック|切り戻し|切り戻|差し戻し|revert|リバート|再デプロイ|再起動|フェイルオーバー"
+         r"|スケールアウト|ホットフィックス|hotfix|暫定対応|修正版?|パッチ|削除|クリーンアップ|パージ"
+         r"|リストア|復元)(?:を|の)?\s*"
+         r"(?:開始|実施|実行|適用|デプロイ|リリース|マージ|反映)?(?:中|します|しました|しています|して"
+         r"います|開始|完了|を開始|を実施|を実行|を適用|を始め(?:ます|ました|ています|てます)"
+         r"|始め(?:ます|ました|ています|てます))"),
+    # "設定を元に戻しました", "値を変更前に戻してます": the change itself put back
+    _cue("fix_started", Phase.MITIGATING,
+         r"(?:設定|設定値|値|バージョン|リリース|デプロイ|変更|コンフィグ|config|ルール)(?:を)"
+         r"(?:元に|前の値に|変更前(?:の値)?に|以前の[^\s、。]{0,8}に)?戻し(?:ました|ています|てます|中)"),
     _cue("fix_started", Phase.MITIGATING,
          r"(?:フィーチャー)?フラグ(?:を)?.{0,10}?(?:オフ|OFF|off|無効)(?:に|化)"
          r"(?:しました|した|します|しています)"),
@@ -169,7 +187,17 @@ CUES: tuple[Cue, ...] = (
          r"|完了)"),
     # ---- cause found: identified
     _cue("cause_found", Phase.IDENTIFIED,
-         r"\b(?:root cause|the cause)\b.{0,6}?\b(?:is|was|has been|identified|found|confirmed)\b"),
+         r"\b(?:root cause|the cause)\b.{0,6}?\b(?:is|was|has been|identified|found|confirmed)\b"
+         r"|(?:^|[.:;]\s*|\bso )cause (?:is|was|has been|identified|found|confirmed)\b"),
+    # "so it's the provider.", "it's on their side", "this is an upstream outage": blame placed
+    _cue("cause_found", Phase.IDENTIFIED,
+         r"^(?:ok(?:ay)?|right|yeah|alright)?[,.]?\s*so (?:it's|it is|it was|that's)"
+         r" (?:the|our|their) [\w./-]+(?:'s)?"
+         r"(?: (?:side|end|fault|issue|problem|bug|outage|change|deploy|config))?"
+         r"\s*[.!]*$"
+         r"|\b(?:it's|it is|this is|that's|problem is|issue is|failures? (?:is|are)) (?:on )?"
+         r"(?:the |their |an? )?(?:provider|vendor|upstream|third[- ]party|partner|isp|cloud"
+         r"|dns)(?:'s)? ?(?:side|end|outage|issue|problem|fault|incident)?\b"),
     _cue("cause_found", Phase.IDENTIFIED,
          r"\b(?:found|identified|pinpointed|nailed down)\b.{0,6}?\b(?:the )?"
          r"(?:root )?(?:cause|culprit|problem|issue|bug)\b|\bconfirmed the (?:root )?cause\b"),
@@ -179,6 +207,8 @@ CUES: tuple[Cue, ...] = (
     _cue("cause_found", Phase.IDENTIFIED,
          r"原因(?:は|が)?.{0,40}?(?:と判明|と特定|と分か|とわか|が分か|がわか|でした|と確認"
          r"|で確定|と確定|に確定|が確定|確定しました|確定です)"),
+    _cue("cause_found", Phase.IDENTIFIED,
+         r"側の(?:問題|障害|不具合)(?:です|でした|だ|と判明|で確定|確定)"),
     _cue("cause_found", Phase.IDENTIFIED,
          r"原因(?:を|が)?(?:特定|判明)|原因(?:が)?(?:わか|分か)(?:った|りました)|原因(?:は|が).{1,40}?(?:です|だ)(?:[。!！]|$)"),
 )  # fmt: skip
@@ -199,25 +229,38 @@ _HYPO_EN = re.compile(
     r"|going to|gonna|will|'ll|plan(?:ning)? to|want to|need to|needs to|let's|lets|let us"
     r"|shall|propose|suggest|consider(?:ing)?|ready to|prepar\w+|about to|try to|trying to"
     r"|can we|can you|please|pls|until|wait for|waiting for|expect\w*|hope\w*|ask\w* (?:to|for)"
-    r"|can be|can(?!'t| not))\b",
+    r"|can be|can(?!'t| not)"
+    # "reverting it means restarting every node": a consequence named, not an action taken
+    r"|means?|meant|requires?|involves?|implies|entails)\b",
     _I,
 )
 # "switching the LBs back is a 1 min change": the action named as a subject, not done
-_GERUND_SUBJECT = re.compile(r"^\s*(?:is|would|should|could|can|will|takes?|means)\b", _I)
+_GERUND_SUBJECT = re.compile(
+    r"^\s*(?:(?:it|that|this|them|those|these)\s+)?(?:is|would|should|could|can|will|takes?"
+    r"|means|requires|involves)\b",
+    _I,
+)
 _FUTURE_NOW = re.compile(r"\b(?:will|'ll|going to|about to)\b.*\bnow\b", _I)
 _HEDGE_EN = re.compile(
     r"\b(?:maybe|might|perhaps|possibly|probably|likely|i think|i guess|i suspect|suspect\w*"
-    r"|not sure|unsure|could be|may be|hypothes\w+|theory|wonder\w*)\b",
+    r"|not sure|unsure|could be|may be|hypothes\w+|theory|wonder\w*|probable|possible"
+    r"|potential|suspected)\b",
     _I,
 )
 _NEG_BEFORE_JA = re.compile(r"(?:まだ|未|ぜんぜん|全然|一向に)[^、,]{0,6}$")
 _NEG_AFTER_JA = re.compile(
     r"^.{0,8}?(?:ない|ません|ず(?![っみつ])|なかった|ではな|じゃな|できてい(?:ない|ません))"
 )
-_HYPO_BEFORE_JA = re.compile(r"もし|仮に|万一|万が一")
+# "問題なければ復旧宣言します": a condition still to be met ("したら" is left alone: in
+# "再起動したら直りました" it reports what happened)
+_HYPO_BEFORE_JA = re.compile(r"もし|仮に|万一|万が一|(?:れば|なら)[^。！!]{0,15}$")
+# "準備できたら始めます": a plan once something happens (non-past); "再起動したら直りました"
+# reports what happened (past) and stays a cue
+_WHEN_BEFORE_JA = re.compile(r"たら[^。！!]{0,15}$")
+_NONPAST_END_JA = re.compile(r"(?<!て)(?<!てい)(?:ます|する|る)[。！!\s]*$")  # not 〜てます
 _HYPO_AFTER_JA = re.compile(
     r"^.{0,10}?(?:たら|れば|なら|場合|べき|ほうが|方が|しよう|しましょう|するか|検討|予定|準備"
-    r"|つもり|できる|したい|しても|すると|前に|ください|下さい|お願い|ほしい|欲しい|てもいい"
+    r"|つもり|できる|したい|しても|すると|前に|か(?:は|どうか)|ください|下さい|お願い|ほしい|欲しい|てもいい"
     r"|ても良い|必要|待ち|待って|にして(?:$|[。！!]|くだ|下さ|ほし|もら))"
 )
 _HEDGE_JA = re.compile(
@@ -227,6 +270,13 @@ _HEDGE_JA = re.compile(
 # "原因を特定すること/するため/中": identifying is the goal or under way, not done
 _NOT_YET_JA = re.compile(
     r"^(?:する|します|して(?:ください|ほしい|もら)|しに|中|を急|作業|に向け|のため|でき(?:れば|たら))"
+)
+# "looks resolved to me", "the provider's status page says resolved": an opinion or someone
+# else's status, not this incident's resolution
+_NOT_OURS_RESOLVED = re.compile(
+    r"\b(?:looks?|looking|seems?|appears?|feels?|to me|imo|imho|tbh|i'd say|says?|said"
+    r"|reports?|reported|claims?|according to|their)\b",
+    _I,
 )
 _INSTRUCTION_EN = re.compile(
     r"^(?:please |pls |hey )?(?:declare|mark|set|change|move|switch|update|close)\b", _I
@@ -254,6 +304,8 @@ def guarded(sentence: str, m: re.Match[str], cue: Cue) -> bool:
     after = sentence[m.end() :]
     if _HEDGE_EN.search(sentence) or _HEDGE_JA.search(sentence):
         return True
+    if cue.kind == "resolved" and not cue.declare and _NOT_OURS_RESOLVED.search(sentence):
+        return True
     if cue.kind == "cause_found" and (_UNKNOWN_JA.search(sentence) or _NOT_YET_JA.match(after)):
         return True
     if cue.kind != "regressed":  # "rollback didn't help" is itself the cue
@@ -265,6 +317,8 @@ def guarded(sentence: str, m: re.Match[str], cue: Cue) -> bool:
         return True
     hypo = _HYPO_EN.search(before + m.group(0))
     if hypo and not _FUTURE_NOW.search(sentence):
+        return True
+    if _WHEN_BEFORE_JA.search(before) and _NONPAST_END_JA.search(sentence):
         return True
     return bool(_HYPO_BEFORE_JA.search(before) or _HYPO_AFTER_JA.match(after))
 

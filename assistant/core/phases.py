@@ -10,6 +10,8 @@ How a message moves the phase (``detect``):
   declaration ("復旧完了とします", "closing the incident"); everything else, including the
   commander's plain observations, is a proposal the commander confirms with one click. A
   weak or hedged cue never produces a signal at all: facts keep it as "suspected".
+- A plain "starting" / 「始めます」 from someone whose open task is a fix the commander
+  handed out proposes mitigating (see ``phase_work``).
 - Text addressed to the bot, quoted text, code blocks and bots' own messages are never read
   for cues: chat is data, not instructions.
 """
@@ -18,7 +20,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from assistant.core import fact_text, phase_cues, texts
+from assistant.core import fact_text, phase_cues, phase_work, texts
 from assistant.core.actions import ProposePhase
 from assistant.core.model import (
     PHASE_ORDER,
@@ -154,10 +156,15 @@ def detect(state: IncidentState, msg: ChatMessage) -> PhaseSignal | None:
             phase=prefixed, certain=True, how="prefix", reason=reason, source_ids=[msg.id]
         )
     best: phase_cues.CueHit | None = None
+    fix = phase_work.assigned_fix(state, msg.author)
     for sentence in fact_text.sentences(fact_text.clean(msg)):
         if phase_cues.addressed_to_bot(sentence, _bot_names(state)):
             continue
-        for hit in phase_cues.find(sentence):
+        hits = phase_cues.find(sentence)
+        if fix is not None:  # "starting with node 1" from whoever was asked to do the fix
+            started = phase_work.started(sentence)
+            hits += [started] if started is not None else []
+        for hit in hits:
             if not _moves(state.phase, hit.cue):
                 continue
             if best is None or _better(hit, best):

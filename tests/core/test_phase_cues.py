@@ -198,3 +198,117 @@ def test_reason_names_the_source_in_the_incident_language() -> None:
     assert "ロールバック開始します" in ja.reason and "判断" in ja.reason
     assert en is not None and "alice" in en.reason and "#m1" in en.reason
     assert "rollback or fix has started" in en.reason
+
+
+@pytest.mark.parametrize(
+    ("current", "text", "expected"),
+    [
+        # a bare "cause is …" after the evidence
+        (P.INVESTIGATING, "makes sense. cause is the new connection pool setting", P.IDENTIFIED),
+        (P.INVESTIGATING, "ok so cause was the expired cert", P.IDENTIFIED),
+        # blame placed on a third party or a named component
+        (P.INVESTIGATING, "so it's the vendor.", P.IDENTIFIED),
+        (P.INVESTIGATING, "ok, so it's their DNS", P.IDENTIFIED),
+        (P.INVESTIGATING, "this is an upstream outage, nothing on our end", P.IDENTIFIED),
+        (P.INVESTIGATING, "it's on the provider side", P.IDENTIFIED),
+        (P.INVESTIGATING, "決済代行会社側の障害でした", P.IDENTIFIED),
+        (P.INVESTIGATING, "クラウド側の問題と判明しました", P.IDENTIFIED),
+        # backing a change out, putting an old version back, a purge under way
+        (P.IDENTIFIED, "backing out the config change", P.MITIGATING),
+        (P.IDENTIFIED, "backed it out at 10:12", P.MITIGATING),
+        (P.IDENTIFIED, "restoring the previous rule set now", P.MITIGATING),
+        (P.IDENTIFIED, "restored v42 from the console", P.MITIGATING),
+        (P.IDENTIFIED, "cache purge running", P.MITIGATING),
+        (P.IDENTIFIED, "設定の差し戻しを反映しました", P.MITIGATING),
+        (P.IDENTIFIED, "値を変更前に戻しました", P.MITIGATING),
+        (P.IDENTIFIED, "古いログの削除を始めました", P.MITIGATING),
+        (P.IDENTIFIED, "バックアップからのリストアを開始します", P.MITIGATING),
+        # 429s are errors too
+        (P.MITIGATING, "429 が出なくなりました", P.MONITORING),
+        (P.MITIGATING, "429s back to zero", P.MONITORING),
+        # the commander's own words for monitoring and for recovery
+        (P.MITIGATING, "様子見フェーズに入ります", P.MONITORING),
+        (P.MITIGATING, "ここから監視フェーズに移ります", P.MONITORING),
+        (P.MONITORING, "問題ないので復旧宣言します", P.RESOLVED),
+        (P.MONITORING, "収束を宣言しました", P.RESOLVED),
+    ],
+)
+def test_more_real_phrasings_are_read(current: Phase, text: str, expected: Phase) -> None:
+    """Phrasings responders use beyond the textbook ones move the phase (ja and en)."""
+    signal = detect(text, current)
+    assert signal is not None, text
+    assert signal.phase is expected
+
+
+@pytest.mark.parametrize(
+    ("current", "text"),
+    [
+        # cause: questions, negations, guesses
+        (P.INVESTIGATING, "cause is still unclear"),
+        (P.INVESTIGATING, "probable cause is the pool setting"),
+        (P.INVESTIGATING, "so it's the provider?"),
+        (P.INVESTIGATING, "so it's the only option we have left"),
+        (P.INVESTIGATING, "it's not the provider, their status page is green"),
+        (P.INVESTIGATING, "maybe it's on the provider side"),
+        (P.INVESTIGATING, "if it's an upstream outage we just wait"),
+        (P.INVESTIGATING, "クラウド側の問題かもしれません"),
+        (P.INVESTIGATING, "クラウド側の問題ではないです"),
+        (P.INVESTIGATING, "プロバイダ側の問題ですか？"),
+        # fix: consequences named, plans, questions, negations, requests
+        (P.IDENTIFIED, "reverting it means restarting every node at once"),
+        (P.IDENTIFIED, "rolling back requires restarting the whole fleet"),
+        (P.IDENTIFIED, "backing it out is one click"),
+        (P.IDENTIFIED, "should we back it out?"),
+        (P.IDENTIFIED, "we could restore the previous version"),
+        (P.IDENTIFIED, "not restoring the old config, it had the same bug"),
+        (P.IDENTIFIED, "she backed out of the call"),
+        (P.IDENTIFIED, "差し戻しを反映しますか？"),
+        (P.IDENTIFIED, "設定を戻したら直るかも"),
+        (P.IDENTIFIED, "値を元に戻してください"),
+        (P.IDENTIFIED, "削除を始める前に確認させてください"),
+        (P.IDENTIFIED, "まだ削除を始めていません"),
+        # recovery: opinions, someone else's status page, conditionals, requests
+        (P.MONITORING, "this looks resolved to me"),
+        (P.MONITORING, "seems resolved tbh"),
+        (P.MONITORING, "the vendor's status page says resolved"),
+        (P.MONITORING, "復旧宣言してもいいですか？"),
+        (P.MONITORING, "まだ復旧宣言はしません"),
+        (P.MONITORING, "15分見て問題なければ復旧宣言します"),
+        (P.MONITORING, "helper, 復旧宣言します"),
+        (P.MITIGATING, "様子見フェーズに入るかはまだ決めてません"),
+        (P.MITIGATING, "429 がまだ出ています"),
+    ],
+)
+def test_new_phrasings_keep_their_guards(current: Phase, text: str) -> None:
+    """Look-alikes of the new phrasings (questions, negations, plans, hedges) are no cue."""
+    assert detect(text, current) is None
+
+
+def test_new_declarations_are_certain_only_from_the_commander() -> None:
+    """「復旧宣言します」 and 「様子見フェーズに入ります」 are certain from the commander only."""
+    for text, current in (
+        ("復旧宣言します", P.MONITORING),
+        ("様子見フェーズに入ります", P.MITIGATING),
+    ):
+        boss = detect(text, current, who=BOSS, lang="ja")
+        other = detect(text, current, who=ALICE, lang="ja")
+        assert boss is not None and boss.certain, text
+        assert other is not None and not other.certain, text
+
+
+@pytest.mark.parametrize(
+    ("current", "text", "fires"),
+    [
+        (P.IDENTIFIED, "starting with the deploy log", False),
+        (P.IDENTIFIED, "started reading the migration history", False),
+        (P.IDENTIFIED, "started the rollback", True),
+        (P.IDENTIFIED, "準備ができたら再起動します", False),
+        (P.IDENTIFIED, "レビューが終わったらロールバック開始します", False),
+        (P.MITIGATING, "再起動したら正常に動いてます", True),
+    ],
+)
+def test_reading_about_a_change_or_a_plan_is_not_a_fix(
+    current: Phase, text: str, fires: bool
+) -> None:
+    """Reading the deploy log, or 'once X, we'll restart', is no fix; a done one still is."""
+    assert (detect(text, current) is not None) is fires
