@@ -272,12 +272,13 @@ _NOT_YET_JA = re.compile(
     r"^(?:する|します|して(?:ください|ほしい|もら)|しに|中|を急|作業|に向け|のため|でき(?:れば|たら))"
 )
 # "looks resolved to me", "the provider's status page says resolved": an opinion or someone
-# else's status, not this incident's resolution
-_NOT_OURS_RESOLVED = re.compile(
-    r"\b(?:looks?|looking|seems?|appears?|feels?|to me|imo|imho|tbh|i'd say|says?|said"
-    r"|reports?|reported|claims?|according to|their)\b",
+# else's status, not this incident's resolution ("all clear, everything looks good" still is)
+_NOT_OURS_BEFORE = re.compile(
+    r"\b(?:looks?|looking|seems?|appears?|feels?|i'd say|says?|said|reports?|reported"
+    r"|claims?|according to|their)\b",
     _I,
 )
+_OPINION_AFTER = re.compile(r"^\W*(?:to me|imo|imho|tbh|i think|i'd say)\b", _I)
 _INSTRUCTION_EN = re.compile(
     r"^(?:please |pls |hey )?(?:declare|mark|set|change|move|switch|update|close)\b", _I
 )
@@ -304,7 +305,8 @@ def guarded(sentence: str, m: re.Match[str], cue: Cue) -> bool:
     after = sentence[m.end() :]
     if _HEDGE_EN.search(sentence) or _HEDGE_JA.search(sentence):
         return True
-    if cue.kind == "resolved" and not cue.declare and _NOT_OURS_RESOLVED.search(sentence):
+    opinion = _NOT_OURS_BEFORE.search(sentence[: m.start()]) or _OPINION_AFTER.match(after)
+    if cue.kind == "resolved" and not cue.declare and opinion:
         return True
     if cue.kind == "cause_found" and (_UNKNOWN_JA.search(sentence) or _NOT_YET_JA.match(after)):
         return True

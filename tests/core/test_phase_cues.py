@@ -312,3 +312,18 @@ def test_reading_about_a_change_or_a_plan_is_not_a_fix(
 ) -> None:
     """Reading the deploy log, or 'once X, we'll restart', is no fix; a done one still is."""
     assert (detect(text, current) is not None) is fires
+
+
+@pytest.mark.parametrize(
+    ("text", "fires"),
+    [
+        ("all clear, everything looks good", True),
+        ("全部グリーン、解決しました", True),
+        ("resolved imo", False),
+        ("apparently the upstream ticket reports resolved", False),
+    ],
+)
+def test_opinions_are_told_by_their_position(text: str, fires: bool) -> None:
+    """An opinion marker on the resolution itself guards it; one about other things does not."""
+    signal = detect(text, P.MONITORING)
+    assert (signal is not None and signal.phase is P.RESOLVED) is fires
