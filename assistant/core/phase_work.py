@@ -52,8 +52,8 @@ def is_fix_task(task: str) -> bool:
 def assigned_fix(state: IncidentState, author: User) -> Assignment | None:
     """The author's latest open task that the commander handed out and that is a fix."""
     boss = state.commander.id if state.commander is not None else None
-    for a in reversed(state.assignments):
-        if a.user.id != author.id or a.status != "open" or a.assigned_by is None:
+    for a in reversed(state.open_assignments(author.id)):
+        if a.assigned_by is None:
             continue
         if boss is not None and a.assigned_by != boss:
             continue
