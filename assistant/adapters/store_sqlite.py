@@ -37,8 +37,7 @@ CREATE TABLE IF NOT EXISTS incidents (
     channel_id TEXT NOT NULL,
     title TEXT NOT NULL DEFAULT '',
     phase TEXT NOT NULL,
-    is_open INTEGER NOT NULL DEFAULT 1,
-    last_seq INTEGER NOT NULL DEFAULT 0
+    is_open INTEGER NOT NULL DEFAULT 1
 );
 -- kept apart from ``incidents`` so that the per-event bookkeeping never rewrites it
 CREATE TABLE IF NOT EXISTS snapshots (
@@ -157,6 +156,7 @@ class SqliteStore:
         self.path = str(path)
         self.snapshot_every = snapshot_every
         self._in_batch = False
+        self._summaries: dict[str, tuple[str, str, int]] = {}  # last written incidents row
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -181,6 +181,7 @@ class SqliteStore:
             yield self._db
         except BaseException:
             self._db.execute("ROLLBACK")
+            self._summaries.clear()  # what we think is written may have been rolled back
             raise
         self._db.execute("COMMIT")
 
@@ -201,6 +202,7 @@ class SqliteStore:
         except BaseException:
             self._in_batch = False
             self._db.execute("ROLLBACK")
+            self._summaries.clear()
             raise
         self._in_batch = False
         self._db.execute("COMMIT")
@@ -212,7 +214,7 @@ class SqliteStore:
 
     def load(self, incident_id: str) -> LoadedIncident | None:
         row = self._db.execute(
-            "SELECT s.state_json, s.seq, i.last_seq FROM incidents i"
+            "SELECT s.state_json, s.seq FROM incidents i"
             " JOIN snapshots s ON s.incident_id = i.id WHERE i.id = ?",
             (incident_id,),
         ).fetchone()
@@ -226,7 +228,18 @@ class SqliteStore:
                 (incident_id, row[1]),
             )
         ]
-        return LoadedIncident(state=state, last_seq=row[2], events_after_snapshot=events)
+        return LoadedIncident(
+            state=state,
+            last_seq=self._last_seq(self._db, incident_id),
+            events_after_snapshot=events,
+        )
+
+    @staticmethod
+    def _last_seq(db: sqlite3.Connection, incident_id: str) -> int:
+        row = db.execute(
+            "SELECT MAX(seq) FROM events WHERE incident_id = ?", (incident_id,)
+        ).fetchone()
+        return int(row[0]) if row and row[0] is not None else 0
 
     def create(self, state: IncidentState) -> None:
         with self._tx() as db:
@@ -281,10 +294,13 @@ class SqliteStore:
                 rows.append(OutboxRow(out_seq, state.id, action, False, None))
                 self._index_action(db, out_seq, action)
             self._index_event(db, state.id, event)
-            db.execute(
-                "UPDATE incidents SET title = ?, phase = ?, is_open = ?, last_seq = ? WHERE id = ?",
-                (state.title, state.phase.value, int(state.is_open), seq, state.id),
-            )
+            summary = (state.title, state.phase.value, int(state.is_open))
+            if self._summaries.get(state.id) != summary:  # the incidents row changes rarely
+                db.execute(
+                    "UPDATE incidents SET title = ?, phase = ?, is_open = ? WHERE id = ?",
+                    (*summary, state.id),
+                )
+                self._summaries[state.id] = summary
             if seq % self.snapshot_every == 0:
                 self._write_snapshot(db, state, seq)
         return rows
@@ -292,8 +308,7 @@ class SqliteStore:
     def snapshot(self, state: IncidentState, seq: int) -> None:
         """Write the full state now (on clean shutdown or at the end of a replay)."""
         with self._tx() as db:
-            last = db.execute("SELECT last_seq FROM incidents WHERE id = ?", (state.id,)).fetchone()
-            if last is not None and last[0] == seq:
+            if self._last_seq(db, state.id) == seq:
                 self._write_snapshot(db, state, seq)
 
     def _write_snapshot(self, db: sqlite3.Connection, state: IncidentState, seq: int) -> None:
