@@ -89,6 +89,9 @@ def test_rerun_of_a_finished_replay_handles_nothing_twice(tmp_path: Path) -> Non
     second = _run(_service(path), data, None)
     assert second == first
     assert len(SqliteStore(path).outbox()) == before
+    export = parse_export(data)
+    last = max((e for e in export.events if e.kind == "message_posted"), key=lambda e: e.at)
+    assert SqliteStore(path).last_message(export.channel_id) == last.message.id  # type: ignore[union-attr]
 
 
 @pytest.mark.slow

@@ -157,6 +157,7 @@ class SqliteStore:
         self.snapshot_every = snapshot_every
         self._in_batch = False
         self._summaries: dict[str, tuple[str, str, int]] = {}  # last written incidents row
+        self._cursors: dict[str, tuple[str, str, str]] = {}  # cursors of the open batch
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -203,8 +204,11 @@ class SqliteStore:
             self._in_batch = False
             self._db.execute("ROLLBACK")
             self._summaries.clear()
+            self._cursors.clear()
             raise
         self._in_batch = False
+        self._write_cursors(self._db, list(self._cursors.values()))
+        self._cursors.clear()
         self._db.execute("COMMIT")
 
     # ------------------------------------------------------------------ incidents
@@ -400,12 +404,11 @@ class SqliteStore:
                     _iso(m.edited_at),
                 ),
             )
-            db.execute(
-                "INSERT INTO cursors (channel_id, message_id, at) VALUES (?, ?, ?)"
-                " ON CONFLICT (channel_id) DO UPDATE SET message_id = excluded.message_id,"
-                " at = excluded.at WHERE excluded.at >= cursors.at",
-                (incident_id, m.id, m.at.isoformat()),
-            )
+            cursor = (incident_id, m.id, m.at.isoformat())
+            if self._in_batch:  # written once, when the batch commits
+                self._cursors[incident_id] = cursor
+            else:
+                self._write_cursors(db, [cursor])
         elif isinstance(event, MessageEdited):
             db.execute(
                 "UPDATE messages SET content = ?, edited_at = ? WHERE incident_id = ? AND id = ?",
@@ -416,6 +419,15 @@ class SqliteStore:
                 "UPDATE messages SET deleted = 1 WHERE incident_id = ? AND id = ?",
                 (incident_id, event.message_id),
             )
+
+    @staticmethod
+    def _write_cursors(db: sqlite3.Connection, cursors: list[tuple[str, str, str]]) -> None:
+        db.executemany(
+            "INSERT INTO cursors (channel_id, message_id, at) VALUES (?, ?, ?)"
+            " ON CONFLICT (channel_id) DO UPDATE SET message_id = excluded.message_id,"
+            " at = excluded.at WHERE excluded.at >= cursors.at",
+            cursors,
+        )
 
     def _index_action(self, db: sqlite3.Connection, out_seq: int, action: Action) -> None:
         if isinstance(action, RecordAssignment):
