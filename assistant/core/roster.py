@@ -147,9 +147,12 @@ def on_message(state: IncidentState, msg: ChatMessage) -> list[Action]:
     """Apply the roster cues in ``msg``. Safe to call twice, and on messages to the bot."""
     if state.is_bot(msg.author) or _already_applied(state, msg):
         return []
+    cues = parse(resolve(state, msg), msg.author)
+    if not cues:
+        return []
     lang = langs.detect_one(msg.content)
     actions: list[Action] = []
-    for cue in parse(resolve(state, msg), msg.author):
+    for cue in cues:
         match cue:
             case Handover():
                 actions += _handover(state, msg, cue, lang)
