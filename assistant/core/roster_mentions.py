@@ -51,6 +51,8 @@ def _match(rest: str, pairs: list[tuple[str, User]]) -> tuple[int, User] | None:
 
 def resolve(state: IncidentState, msg: ChatMessage) -> Resolved:
     """Replace every resolvable @-mention of a person in ``msg`` by ``MARK``."""
+    if "@" not in msg.content:  # most lines mention nobody
+        return Resolved(text=msg.content, users=[])
     by_id = {u.id: u for u in msg.mentions}
     by_id.update({uid: p.user for uid, p in state.participants.items() if uid not in by_id})
     mention_pairs = _names(list(msg.mentions))
