@@ -4,8 +4,9 @@ Durability model (what makes a SIGKILL at any moment harmless):
 
 * Every handled event is written, with the actions it produced (the *outbox*), in ONE
   transaction. Nothing is delivered before that transaction commits.
-* The incident state is snapshotted every ``snapshot_every`` events; between snapshots the
-  state is rebuilt by re-applying the logged events through the deterministic core.
+* The incident state is snapshotted every ``snapshot_every`` events (further apart as it
+  grows large); between snapshots the state is rebuilt by re-applying the logged events
+  through the deterministic core.
 * Events are keyed, so an event seen twice (live and backfill, or a rerun) is handled once.
 * Deliveries are marked as they are carried out; undelivered ones are retried on start.
 
@@ -158,6 +159,7 @@ class SqliteStore:
         self._in_batch = False
         self._summaries: dict[str, tuple[str, str, int]] = {}  # last written incidents row
         self._cursors: dict[str, tuple[str, str, str]] = {}  # cursors of the open batch
+        self._snapshots: dict[str, tuple[int, int]] = {}  # last snapshot's seq and size
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -225,6 +227,7 @@ class SqliteStore:
         if row is None:
             return None
         state = IncidentState.model_validate_json(row[0])
+        self._snapshots[incident_id] = (row[1], len(row[0]))
         events = [
             _EVENT.validate_json(r[0])
             for r in self._db.execute(
@@ -305,7 +308,10 @@ class SqliteStore:
                     (*summary, state.id),
                 )
                 self._summaries[state.id] = summary
-            if seq % self.snapshot_every == 0:
+            last_seq, last_size = self._snapshots.get(state.id, (0, 0))
+            # Every ``snapshot_every`` events, and at least 1 event apart per 2 KB of state:
+            # a snapshot's cost grows with the state, so its cost per event stays flat.
+            if seq - last_seq >= max(self.snapshot_every, last_size // 2048):
                 self._write_snapshot(db, state, seq)
         return rows
 
@@ -316,10 +322,12 @@ class SqliteStore:
                 self._write_snapshot(db, state, seq)
 
     def _write_snapshot(self, db: sqlite3.Connection, state: IncidentState, seq: int) -> None:
+        data = state.model_dump_json()
         db.execute(
             "UPDATE snapshots SET state_json = ?, seq = ? WHERE incident_id = ?",
-            (state.model_dump_json(), seq, state.id),
+            (data, seq, state.id),
         )
+        self._snapshots[state.id] = (seq, len(data))
         self._index_participants(db, state)
 
     # ------------------------------------------------------------------ outbox

@@ -346,6 +346,16 @@ class IncidentState(Model):
         tail, _ = index.open_tail(user_id)
         return [a for a in tail if a.status == "open"]
 
+    def open_by_user(self) -> dict[str, list[Assignment]]:
+        """Every user's open assignments at once (users without any are left out)."""
+        index = self._assignment_index.sync(self.assignments)
+        out: dict[str, list[Assignment]] = {}
+        for uid in index.by_user:
+            tasks = [a for a in index.open_tail(uid)[0] if a.status == "open"]
+            if tasks:
+                out[uid] = tasks
+        return out
+
     def last_closed_at(self, user_id: str) -> datetime | None:
         """When the user's most recently closed assignment was closed (``None``: never)."""
         tail, last = self._assignment_index.sync(self.assignments).open_tail(user_id)

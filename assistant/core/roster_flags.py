@@ -136,10 +136,11 @@ def next_due(state: IncidentState, commander: User | None) -> datetime | None:
         return None
     gate = _unassigned_gate(state)
     due = []
+    opened = state.open_by_user()  # runs before every event: one pass over open tasks
     for p in state.participants.values():
         if not watched(state, p, commander):
             continue
-        open_tasks = state.open_assignments(p.user.id)  # runs before every event: once
+        open_tasks = opened.get(p.user.id, [])
         unassigned = _unassigned_due(state, p, open_tasks)
         if unassigned is not None:
             due.append(unassigned if gate is None else max(unassigned, gate))
