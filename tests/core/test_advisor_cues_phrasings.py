@@ -6,23 +6,9 @@ and on questions, requests and negations that must not count as answers.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 
-from assistant.core.advisor_cues import scan
-from assistant.core.model import ChatMessage, User
-
-AT = datetime(2026, 3, 2, 14, 0, tzinfo=UTC)
-ALICE = User(id="u1", name="alice")
-
-
-def signals(*texts: str) -> dict[str, str]:
-    messages = [
-        ChatMessage(id=f"m{i}", author=ALICE, at=AT, content=t) for i, t in enumerate(texts)
-    ]
-    return {k: v.value for k, v in scan(messages).items() if v.value != "unknown"}
-
+from tests.core.test_advisor_cues import signals
 
 PHRASINGS = [
     # a change: moving traffic to something new, hand edits, version bumps
