@@ -32,11 +32,14 @@ class App:
             closer()
 
 
-def build_knowledge(settings: Settings, dirs: list[Path]) -> KnowledgePort | None:
-    """The Chroma knowledge store, brought up to date with ``dirs`` (incremental)."""
+def build_knowledge(settings: Settings, dirs: list[Path] | None = None) -> KnowledgePort | None:
+    """The Chroma knowledge store, synced with ``dirs`` (incremental). Without ``dirs``: the
+    team's shared knowledge base, synced with KNOWLEDGE_DIRS; with them: exactly those."""
     from assistant.adapters.knowledge_build import open_knowledge
 
-    return open_knowledge(settings, dirs)
+    if dirs is None:
+        return open_knowledge(settings, settings.knowledge_dirs)
+    return open_knowledge(settings, dirs, isolated=True)
 
 
 def build_llm(settings: Settings, store: SqliteStore) -> Polisher | None:
@@ -55,11 +58,7 @@ def build_app(
     use_knowledge: bool = True,
 ) -> App:
     store = SqliteStore(state_path or settings.state_path)
-    knowledge = (
-        build_knowledge(settings, knowledge_dirs or settings.knowledge_dirs)
-        if use_knowledge
-        else None
-    )
+    knowledge = build_knowledge(settings, knowledge_dirs) if use_knowledge else None
     service = IncidentService(
         store,
         Engine(knowledge=knowledge),

@@ -20,7 +20,7 @@ from assistant.adapters.export_dce import ExportError, load_export
 from assistant.adapters.store_sqlite import StoreError
 from assistant.app import build_app
 from assistant.replay import ReplayOptions, replay
-from assistant.settings import Settings, bundled
+from assistant.settings import Settings
 
 
 class UsageError(Exception):
@@ -52,7 +52,8 @@ def parser() -> argparse.ArgumentParser:
         type=Path,
         default=None,
         metavar="DIR",
-        help="knowledge directory (repeatable; default: the bundled knowledge/)",
+        help="answer from exactly these knowledge directories (repeatable; default: the "
+        "knowledge base: KNOWLEDGE_DIRS, the bundled knowledge/, plus what kb ingest added)",
     )
     r.add_argument("--no-knowledge", action="store_true", help="answer without a knowledge base")
     r.add_argument("--lang", choices=["ja", "en", "auto"], default="auto")
@@ -134,7 +135,7 @@ def _replay(args: argparse.Namespace) -> int:
     settings = Settings.load()
     with tempfile.TemporaryDirectory(prefix="incident-assistant-") as tmp:
         state = args.state or Path(tmp) / "replay.sqlite3"
-        dirs = args.knowledge or [bundled("knowledge")]
+        dirs = args.knowledge  # None: the team's knowledge base (KNOWLEDGE_DIRS + kb ingest)
         app = build_app(
             settings, state_path=state, knowledge_dirs=dirs, use_knowledge=not args.no_knowledge
         )

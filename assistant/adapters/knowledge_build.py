@@ -1,8 +1,9 @@
 """Open the knowledge store for the app, brought up to date with the configured directories.
 
-Each set of knowledge directories gets its own collection, so ``replay --knowledge DIR``
-answers from exactly those documents and never from what another run ingested. Ingest is
-incremental: an unchanged file costs a hash, not an embedding.
+The bot, ``ask`` and a plain ``replay`` use the team's knowledge base: the one collection
+that ``kb ingest`` adds to, synced on open with ``KNOWLEDGE_DIRS``. ``replay --knowledge DIR``
+is hermetic instead: that set of directories gets a collection of its own, so the replay
+answers from exactly those documents. Ingest is incremental: an unchanged file costs a hash.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ def collection_name(dirs: list[Path]) -> str:
 
 
 def knowledge_settings(settings: Settings, dirs: list[Path] | None = None) -> KnowledgeSettings:
+    """The shared collection, or with ``dirs`` a collection of exactly those directories."""
     return KnowledgeSettings(
         store_dir=str(settings.chroma_path),
         chroma_host=settings.chroma_host,
@@ -32,14 +34,17 @@ def knowledge_settings(settings: Settings, dirs: list[Path] | None = None) -> Kn
     )
 
 
-def open_knowledge(settings: Settings, dirs: list[Path]) -> ChromaKnowledge | None:
-    """The knowledge store over ``dirs``; ``None`` (answers without citations) if none exist."""
+def open_knowledge(
+    settings: Settings, dirs: list[Path], *, isolated: bool = False
+) -> ChromaKnowledge | None:
+    """The knowledge store synced with ``dirs`` (the shared collection unless ``isolated``);
+    ``None`` (answers without citations) when none of the directories exists."""
     present = [d for d in dirs if d.exists()]
     for missing in set(dirs) - set(present):
         log.warning("knowledge directory %s does not exist; skipped", missing)
     if not present:
         return None
-    kb = ChromaKnowledge(knowledge_settings(settings, present))
+    kb = ChromaKnowledge(knowledge_settings(settings, present if isolated else None))
     for directory in present:
         kb.base_dir = directory if directory.is_dir() else directory.parent
         report = kb.ingest([directory])
