@@ -42,6 +42,7 @@ from assistant.core.model import (
     StatusUpdate,
 )
 from assistant.core.safety import DEFAULT_REDACTOR, Redactor
+from assistant.llm.context import messages_since
 
 log = logging.getLogger(__name__)
 
@@ -333,7 +334,7 @@ class IncidentService:
         for action in actions:
             try:
                 if isinstance(action, PostUpdate):
-                    since = _messages_since(state, previous.at if previous else None)
+                    since = messages_since(state, previous)
                     update = await self.llm.polish_update(
                         state, action.update, previous=previous, since=since
                     )
@@ -348,10 +349,6 @@ class IncidentService:
                 log.exception("incident %s: LLM polish failed; posting the offline text", state.id)
             out.append(action)
         return out
-
-
-def _messages_since(state: IncidentState, since: datetime | None) -> list[ChatMessage]:
-    return [m for m in state.live_messages() if since is None or m.at > since]
 
 
 __all__ = ["Delivery", "EngineFailure", "IncidentService", "event_key"]
