@@ -17,7 +17,7 @@ query the store; the core never reads them.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -489,7 +489,3 @@ class SqliteStore:
 
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
-
-
-def outbox_actions(rows: Iterable[OutboxRow]) -> list[Action]:
-    return [r.action for r in rows]

@@ -367,7 +367,3 @@ class Engine:
             ),
             self._post(state, "declared", cmd.at),
         ]
-
-    def post_manual_update(self, state: IncidentState, text_update: PostUpdate) -> None:
-        """Record that a drafted update was posted (after the commander pressed Post)."""
-        updates.mark_posted(state, text_update.update)

@@ -261,9 +261,6 @@ class _AssignmentIndex:
     def position(self, a: Assignment) -> int:
         return self.positions[id(a)]
 
-    def of(self, user_id: str) -> list[Assignment]:
-        return self.by_user.get(user_id, [])
-
     def open_tail(self, user_id: str) -> tuple[list[Assignment], datetime | None]:
         """The user's assignments from the first still open, and the closed prefix's latest
         closing time."""
@@ -333,10 +330,6 @@ class IncidentState(Model):
     def live_messages(self) -> list[ChatMessage]:
         """Messages that still exist, oldest first."""
         return [m for m in self.messages.values() if not m.deleted]
-
-    def assignments_of(self, user_id: str) -> list[Assignment]:
-        """Every assignment ``user_id`` has held, oldest first."""
-        return self._assignment_index.sync(self.assignments).of(user_id)
 
     def open_assignments(self, user_id: str | None = None) -> list[Assignment]:
         index = self._assignment_index.sync(self.assignments)

@@ -1,0 +1,43 @@
+"""The store's query tables (messages, participants, assignments, updates) follow a replay."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from assistant.adapters.export_dce import load_export
+from assistant.adapters.store_sqlite import SqliteStore
+from assistant.core.engine import Engine
+from assistant.replay import ReplayOptions, replay
+from assistant.service import IncidentService
+from tests.conftest import REPO
+
+SAMPLE = REPO / "samples" / "ja-release-rollback" / "export.json"
+
+
+class _Sink:
+    def write(self, s: str) -> int:
+        return len(s)
+
+    def flush(self) -> None:
+        pass
+
+
+def test_query_tables_hold_the_incident(tmp_path: Path) -> None:
+    """After a replay the tables tools read hold every message, each participant, each
+    assignment (latest status) and each posted update, for that incident only."""
+    store = SqliteStore(tmp_path / "s.sqlite3")
+    export = load_export(SAMPLE)
+    service = IncidentService(store, Engine())
+    asyncio.run(replay(service, export, ReplayOptions(export=SAMPLE, fmt="jsonl"), _Sink()))  # type: ignore[arg-type]
+    inc = export.incident_id
+    posted = {e.message.id for e in export.events if e.kind == "message_posted"}  # type: ignore[union-attr]
+    assert {row[1] for row in store.table("messages", inc)} == posted
+    names = {row[2] for row in store.table("participants", inc)}
+    assert {"tanaka", "suzuki", "kato"} <= names and "incident-assistant" not in names
+    statuses = {row[5] for row in store.table("assignments", inc)}
+    assert "open" in statuses or "done" in statuses
+    updates = store.table("updates", inc)
+    assert updates and all(str(row[5]).startswith("【") for row in updates)
+    assert store.table("messages", "another-incident") == []
+    store.close()
