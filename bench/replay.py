@@ -17,6 +17,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from types import ModuleType
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -27,7 +28,7 @@ from assistant.replay import ReplayOptions, replay  # noqa: E402
 from assistant.settings import Settings, bundled  # noqa: E402
 
 
-def _generator():  # type: ignore[no-untyped-def]
+def _generator() -> ModuleType:
     spec = importlib.util.spec_from_file_location(
         "generate_export", REPO / "bench" / "generate_export.py"
     )
