@@ -151,6 +151,8 @@ class IncidentService:
         self._states: dict[str, IncidentState] = {}
         self._seq: dict[str, int] = {}
         self._keys: dict[str, set[str]] = {}
+        # the last update posted per (incident, audience), as posted (LLM words included)
+        self._posted: dict[tuple[str, str], StatusUpdate | None] = {}
         self._lock = asyncio.Lock()
 
     # ------------------------------------------------------------------ incidents
@@ -212,7 +214,7 @@ class IncidentService:
         async with self._lock:
             return await self._handle(event)
 
-    async def _handle(self, event: Event) -> list[Delivery]:
+    async def _handle(self, event: Event, *, polish: bool = True) -> list[Delivery]:
         state = self.state(event.incident_id) or self.ensure_incident(
             event.incident_id, channel_id=event.incident_id
         )
@@ -220,14 +222,16 @@ class IncidentService:
         keys = self._keys[state.id]
         if key in keys:
             return []
-        previous_update = state.updates[-1] if state.updates else None
+        if self.llm is not None and polish:
+            for audience in ("responders", "stakeholders"):
+                self._last_posted(state.id, audience)  # before the engine changes anything
         try:
             actions = self.engine.handle(state, event)
         except Exception as exc:
             self._forget(state.id)  # the in-memory state may be half-changed
             raise EngineFailure(f"incident {state.id}: {type(exc).__name__}: {exc}") from exc
-        if self.llm is not None:
-            actions = await self._polish(state, event, actions, previous_update)
+        if self.llm is not None and polish:
+            actions = await self._polish(state, event, actions)
         actions = [sanitize_action(a, self.redactor) for a in actions]
         seq = self._seq[state.id] + 1
         try:
@@ -237,7 +241,27 @@ class IncidentService:
             raise
         self._seq[state.id] = seq
         keys.add(key)
+        for action in actions:
+            if isinstance(action, PostUpdate) and action.draft_for is None:
+                self._posted[(state.id, action.update.audience)] = action.update
         return [Delivery.from_row(r) for r in rows]
+
+    def _last_posted(self, incident_id: str, audience: str) -> StatusUpdate | None:
+        """The last update posted for ``audience``, as readers saw it (from the outbox once)."""
+        key = (incident_id, audience)
+        if key not in self._posted:
+            found: StatusUpdate | None = None
+            for row in reversed(self.store.outbox(incident_id)):
+                action = row.action
+                if (
+                    isinstance(action, PostUpdate)
+                    and action.draft_for is None
+                    and action.update.audience == audience
+                ):
+                    found = action.update
+                    break
+            self._posted[key] = found
+        return self._posted[key]
 
     async def run_due_ticks(self, incident_id: str, now: datetime) -> list[Delivery]:
         """Feed a clock tick at every moment something is due, up to ``now``."""
@@ -266,12 +290,15 @@ class IncidentService:
             self._states.clear()
             self._seq.clear()
             self._keys.clear()
+            self._posted.clear()
             raise
 
     def _forget(self, incident_id: str) -> None:
         self._states.pop(incident_id, None)
         self._seq.pop(incident_id, None)
         self._keys.pop(incident_id, None)
+        for key in [k for k in self._posted if k[0] == incident_id]:
+            del self._posted[key]
 
     # ------------------------------------------------------------------ deliveries
     def pending_deliveries(self, incident_id: str | None = None) -> list[Delivery]:
@@ -309,11 +336,8 @@ class IncidentService:
             privileged=True,
             interaction_id=f"draft:{update.at.isoformat()}",
         )
-        llm, self.llm = self.llm, None
-        try:
-            return await self.handle(event)
-        finally:
-            self.llm = llm
+        async with self._lock:
+            return await self._handle(event, polish=False)
 
     # ------------------------------------------------------------------ outside incidents
     def answer_outside(self, question: str, message_id: str, at: datetime) -> Answer:
@@ -323,23 +347,30 @@ class IncidentService:
 
     # ------------------------------------------------------------------ LLM polish
     async def _polish(
-        self,
-        state: IncidentState,
-        event: Event,
-        actions: list[Action],
-        previous: StatusUpdate | None,
+        self, state: IncidentState, event: Event, actions: list[Action]
     ) -> list[Action]:
+        """LLM words for the actions' updates and answers (the offline text on any failure).
+
+        An update is written against the last one posted for the same readers: its
+        unchanged claims keep their words, and the chat shown is what came after it.
+        """
         assert self.llm is not None
         out: list[Action] = []
+        posted: dict[str, StatusUpdate | None] = {}
         for action in actions:
             try:
                 if isinstance(action, PostUpdate):
+                    audience = action.update.audience
+                    if audience not in posted:
+                        posted[audience] = self._last_posted(state.id, audience)
+                    previous = posted[audience]
                     since = messages_since(state, previous)
                     update = await self.llm.polish_update(
                         state, action.update, previous=previous, since=since
                     )
                     action = action.model_copy(update={"update": update})
-                    previous = update
+                    if action.draft_for is None:
+                        posted[audience] = update
                 elif isinstance(action, Reply) and isinstance(event, MessagePosted):
                     answer = await self.llm.polish_answer(
                         state, action.answer, question=event.message.content
