@@ -149,6 +149,9 @@ class Claim(Model):
     text: str
     certainty: Certainty = "confirmed"
     source_ids: list[str]
+    # For a claim reworded by the LLM engine: the key of the offline claim it rewords, so the
+    # next update can keep this wording while that claim stays the same. None otherwise.
+    basis: str | None = None
 
 
 class StatusUpdate(Model):

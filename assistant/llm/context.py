@@ -35,11 +35,46 @@ def _hhmm(at: datetime) -> str:
     return at.strftime("%H:%M")
 
 
+def _one_line(content: str) -> str:
+    return " / ".join(part.strip() for part in content.splitlines() if part.strip())
+
+
 def chat_line(msg: ChatMessage) -> str:
     """``[id] HH:MM name: text`` on one line, with the text cut to a modest size."""
-    text = " / ".join(part.strip() for part in msg.content.splitlines() if part.strip())
-    text = truncate(text, MAX_MESSAGE_TOKENS)
+    text = truncate(_one_line(msg.content), MAX_MESSAGE_TOKENS)
     return as_data(f"[{msg.id}] {_hhmm(msg.at)} {msg.author.label}: {text}")
+
+
+def chat_lines(messages: list[ChatMessage]) -> list[tuple[str, list[str]]]:
+    """One line per distinct text, with the ids of the messages it stands for, oldest first.
+
+    Several people often post the same words ("same here: checkout times out"); the line
+    is written once, at the place of its newest copy, naming every author and how many
+    messages said it (with the newest few ids), so the model sees the chorus without
+    paying for each voice.
+    """
+    groups: dict[str, list[tuple[int, ChatMessage]]] = {}
+    for pos, msg in enumerate(messages):
+        key = " ".join(_one_line(msg.content).casefold().split())
+        groups.setdefault(key, []).append((pos, msg))
+    lines: list[tuple[str, list[str]]] = []
+    for group in sorted(groups.values(), key=lambda g: g[-1][0]):
+        msgs = [m for _, m in group]
+        if len(msgs) == 1:
+            lines.append((chat_line(msgs[0]), [msgs[0].id]))
+            continue
+        first, last = msgs[0], msgs[-1]
+        ids = [m.id for m in msgs]
+        shown = ids[-MAX_SOURCES:]
+        more = f" +{len(ids) - len(shown)} more" if len(ids) > len(shown) else ""
+        authors = ", ".join(dict.fromkeys(m.author.label for m in msgs))
+        text = truncate(_one_line(last.content), MAX_MESSAGE_TOKENS)
+        line = (
+            f"[{', '.join(shown)}{more}] {_hhmm(first.at)}-{_hhmm(last.at)} {authors} "
+            f"({len(msgs)} messages): {text}"
+        )
+        lines.append((as_data(line), ids))
+    return lines
 
 
 def messages_since(state: IncidentState, previous: StatusUpdate | None) -> list[ChatMessage]:
@@ -64,13 +99,17 @@ def sources_text(ids: list[str], max_sources: int = MAX_SOURCES) -> str:
 
 
 def _fact_line(fact: Fact) -> str:
-    return f"- ({fact.kind}, {fact.certainty}) {fact.text} {sources_text(fact.source_ids)}"
+    # No source ids: the state is background, not something a claim may cite (a claim cites
+    # the draft, the previous update or the chat), and ids are the costliest words here.
+    return f"- ({fact.kind}, {fact.certainty}) {fact.text}"
 
 
-def claim_line(claim: Claim) -> str:
-    return as_data(
-        f"- ({claim.section}, {claim.certainty}) {claim.text} {sources_text(claim.source_ids)}"
-    )
+def claim_line(claim: Claim, *, max_sources: int = MAX_SOURCES) -> str:
+    """``- (section, certainty) text [sources: …]``; no sources part when ``max_sources`` is 0."""
+    head = f"- ({claim.section}, {claim.certainty}) {claim.text}"
+    if max_sources <= 0:
+        return as_data(head)
+    return as_data(f"{head} {sources_text(claim.source_ids, max_sources)}")
 
 
 def state_block(
@@ -106,11 +145,23 @@ def state_block(
         if len(open_) > max_roster:
             lines.append(f"(+{len(open_) - max_roster} more assignments)")
     live = {m.id for m in state.live_messages()}
-    facts = [f for f in state.facts if all(s in live for s in f.source_ids) and new(f.source_ids)]
+    facts = _distinct(
+        [f for f in state.facts if all(s in live for s in f.source_ids) and new(f.source_ids)]
+    )
     if facts and max_facts > 0:
         lines.append("facts (not in the draft):" if covered_ids else "facts:")
         lines.extend(_fact_line(f) for f in facts[-max_facts:])
     return as_data("\n".join(lines))
+
+
+def _distinct(facts: list[Fact]) -> list[Fact]:
+    """Facts saying the same thing once, at the place of the newest."""
+    groups: dict[tuple[str, str, str], list[Fact]] = {}
+    for fact in facts:
+        key = (fact.kind, fact.certainty, " ".join(fact.text.casefold().split()))
+        groups.setdefault(key, []).append(fact)
+    order = {id(f): i for i, f in enumerate(facts)}
+    return [g[-1] for g in sorted(groups.values(), key=lambda g: order[id(g[-1])])]
 
 
 def update_block(update: StatusUpdate | None) -> str:
@@ -123,17 +174,22 @@ def update_block(update: StatusUpdate | None) -> str:
     return "\n".join(lines)
 
 
-def previous_block(previous: StatusUpdate | None, current: StatusUpdate) -> str:
-    """The previous update as far as it differs from the current draft.
+def previous_block(previous: StatusUpdate | None, still: Collection[str]) -> str:
+    """The previous update as far as it differs from the current one.
 
-    Its headline always; then only its claims the current draft no longer carries (what
-    changed or ended), so the prompt does not pay twice for claims that are still true.
+    Its headline always; then only its claims whose words are not in ``still`` (the texts
+    the current update carries: what changed or ended), so the prompt does not pay twice
+    for claims that are still true.
     """
     if previous is None:
         return "(none: this is the first update)"
-    current_texts = {c.text for c in current.claims}
+    current_texts = set(still)
     gone = [c for c in previous.claims if c.text not in current_texts]
-    lines = [as_data(previous.headline), *(claim_line(c) for c in gone[:MAX_GONE])]
+    # without sources: an ended claim is context, not something the new update may cite
+    lines = [
+        as_data(previous.headline),
+        *(claim_line(c, max_sources=0) for c in gone[:MAX_GONE]),
+    ]
     if len(gone) > MAX_GONE:
         lines.append(f"(+{len(gone) - MAX_GONE} more earlier claims no longer in the draft)")
     if len(gone) < len(previous.claims):

@@ -33,7 +33,7 @@ from assistant.llm.port import LLMPort
 from assistant.llm.prompts import AnswerVars, Prompt, PromptLibrary, UpdateVars
 from assistant.llm.render import render_update
 from assistant.llm.settings import LLMSettings
-from assistant.llm.update_plan import ClaimSplit, merge_claims, split_claims
+from assistant.llm.update_plan import ClaimSplit, Wording, merge_claims, split_claims
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +87,7 @@ class LLMEngine:
         self.redactor = Redactor(settings.extra_redact_patterns)
         self.prompts = prompts or PromptLibrary(settings.prompts_dir)
         self.render = render
+        self.wording = Wording()
         self.caller = StructuredCaller(
             port, settings, self.prompts, audit=audit, clock=clock, sleep=sleep, wall=wall
         )
@@ -104,7 +105,12 @@ class LLMEngine:
         try:
             label = phase_label(update.phase, update.lang, state.config.phase_labels)
             shown = [m for m in since if not m.deleted and not state.is_bot(m.author)]
-            split = split_claims(update, int(self.settings.token_budget * DRAFT_SHARE))
+            split = split_claims(
+                update,
+                int(self.settings.token_budget * DRAFT_SHARE),
+                previous=previous,
+                remembered=self.wording.recall(state.id, update),
+            )
             prompt, shown_ids = self._update_prompt(state, update, previous, shown, label, split)
         except Exception as exc:
             log.warning("incident %s: no LLM update (%s); offline text used", state.id, exc)
@@ -154,6 +160,7 @@ class LLMEngine:
                 "engine": "llm",
             }
         )
+        self.wording.remember(state.id, polished)
         return polished.model_copy(update={"text": clean(self.render(polished))})
 
     def _update_prompt(
@@ -167,11 +174,13 @@ class LLMEngine:
     ) -> tuple[Prompt, set[str]]:
         """The update prompt within the token budget, and the ids of the messages it shows."""
         redact = self.redactor.redact
-        lines = [redact(context.chat_line(m)) for m in shown]
+        groups = context.chat_lines(shown)
+        lines = [redact(line) for line, _ in groups]
         budget = self.settings.token_budget
         output_format = self.caller.output_format(UpdateDraft, _example_update(label, split))
         draft_block = redact(split.draft_block(update))
         covered = {s for c in update.claims for s in c.source_ids}
+        still = {c.text for c in update.claims} | {c.text for c in split.carried}
         for max_facts, prev_tokens in _SHRINK_STEPS:
             variables = UpdateVars(
                 lang=_LANG_NAMES[update.lang],
@@ -179,7 +188,7 @@ class LLMEngine:
                 phase_label=label,
                 state=redact(context.state_block(state, max_facts=max_facts, covered=covered)),
                 previous_update=truncate(
-                    redact(context.previous_block(previous, update)), prev_tokens
+                    redact(context.previous_block(previous, still)), prev_tokens
                 ),
                 draft=draft_block,
                 chat="",
@@ -194,7 +203,7 @@ class LLMEngine:
         kept_lines = list(fitted.kept)
         while True:
             chat = "\n".join(kept_lines)
-            omitted = len(lines) - len(kept_lines)
+            omitted = sum(len(ids) for _, ids in groups[: len(groups) - len(kept_lines)])
             if omitted:
                 chat = f"({omitted} older messages omitted)\n{chat}".rstrip()
             elif not chat:
@@ -205,8 +214,8 @@ class LLMEngine:
             if _tokens(prompt) <= budget or not kept_lines:
                 break
             kept_lines.pop(0)  # redaction or the note pushed it over: drop one more
-        kept = {m.id for m in shown[len(shown) - len(kept_lines) :]} if kept_lines else set()
-        return prompt, kept
+        kept_groups = groups[len(groups) - len(kept_lines) :] if kept_lines else []
+        return prompt, {i for _, ids in kept_groups for i in ids}
 
     # ------------------------------------------------------------------ answers
     async def polish_answer(self, state: IncidentState, answer: Answer, *, question: str) -> Answer:

@@ -51,8 +51,12 @@ def error(status: int, headers: dict[str, str] | None = None) -> Reply:
 _CLAIM = re.compile(r"^- \((\w+), (\w+)\) (.*) \[sources: ([^\]]*?)(?: \(\+\d+ more\))?\]$")
 
 
-def rewrite_draft(request: dict[str, Any]) -> Reply:
-    """A cooperative fake model for update prompts: returns the <draft> block as valid JSON."""
+def rewrite_draft(request: dict[str, Any], *, reword: str = "") -> Reply:
+    """A cooperative fake model for update prompts: returns the <draft> block as valid JSON.
+
+    Each claim comes back one for one, its text prefixed with ``reword`` (so a caller can
+    tell the model's words from the draft's).
+    """
     user = str(request["messages"][1]["content"])
     draft = user.split("<draft>\n", 1)[1].split("\n</draft>", 1)[0]
     lines = draft.splitlines()
@@ -63,7 +67,12 @@ def rewrite_draft(request: dict[str, Any]) -> Reply:
             section, certainty, text, sources = m.groups()
             ids = [s.strip() for s in sources.split(",") if s.strip()]
             claims.append(
-                {"section": section, "certainty": certainty, "text": text, "source_ids": ids}
+                {
+                    "section": section,
+                    "certainty": certainty,
+                    "text": reword + text,
+                    "source_ids": ids,
+                }
             )
     payload = {"headline": lines[0] if lines else "", "claims": claims}
     return Reply(content=json.dumps(payload, ensure_ascii=False))
