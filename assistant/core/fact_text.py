@@ -149,8 +149,9 @@ def is_hypothetical(sentence: str) -> bool:
 
 
 _REQUEST = re.compile(
-    r"お願い|ください|下さい|してほしい|して欲しい|もらえ|\b(?:please|pls|can you|could you"
-    r"|would you)\b",
+    r"お願い|ください|下さい|てほしい|て欲しい|でほしい|てもらいたい|もらえ|ていただけ"
+    r"|\b(?:please|pls|can you|could you|would you|can (?:someone|somebody|anyone)"
+    r"|(?:i|we) need (?:someone|somebody|you|one of you) to)\b",
     re.I,
 )
 

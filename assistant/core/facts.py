@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.core import fact_kinds, fact_text, phase_cues
+from assistant.core import fact_kinds, fact_text, phase_cues, roster_phrases
 from assistant.core.fact_kinds import FactKind
 from assistant.core.model import Certainty, ChatMessage, Fact, IncidentState
 
@@ -33,6 +33,15 @@ _SINCE_CHANGE = re.compile(
     r"|(?:デプロイ|リリース|マージ|マイグレーション|アップデート|変更)(?:の)?(?:後|以降|直後|から)",
     re.I,
 )
+
+
+def _takes_on_a_task(sentence: str) -> bool:
+    """ "ログは私が確認します": someone taking a task on, the roster's business, not a fact.
+
+    English "I'll …" is already a plan (``fact_text.is_hypothetical``); the Japanese
+    volitional "〜します" looks like a plain statement, so the roster's phrases decide.
+    """
+    return any(p.search(sentence) for p in roster_phrases.SELF_JA)
 
 
 def _is_commander(state: IncidentState, msg: ChatMessage) -> bool:
@@ -80,8 +89,9 @@ def extract(state: IncidentState, msg: ChatMessage) -> list[Fact]:
             fact_text.is_asking(sentence)
             or fact_text.is_request(sentence)
             or fact_text.states_a_purpose(sentence)
+            or _takes_on_a_task(sentence)
         ):
-            continue  # questions and requests claim nothing (the roster reads requests)
+            continue  # questions, requests and "I'll do X" claim nothing (the roster reads them)
         kind = _pick_kind(state, msg, sentence)
         if kind is None:
             continue

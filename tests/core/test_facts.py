@@ -117,11 +117,32 @@ def test_things_that_did_not_happen_are_not_actions_or_recoveries(text: str) -> 
         "原因は何でしょうか",
         "@bob please check the upload service errors",
         "I'll take the status page and customer replies",
+        "マイグレーションとフィーチャーフラグの有無も見てほしい",
+        "ダッシュボードを見ていてもらいたいです",
+        "お客様対応とステータスページの更新は私がやります",
+        "ログは自分が確認します",
+        "I need someone to check the CDN logs for 5xx",
+        "can someone look at the CDN error graph",
     ],
 )
 def test_questions_requests_and_plans_claim_nothing(text: str) -> None:
     """Real questions, requests and "I'll …" plans are not facts (the roster reads requests)."""
     assert extract(text, mentions=[BOB]) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("ステータスページを更新しました", "user_comms"),
+        ("私が確認したところ、決済APIでタイムアウトが出ています", "symptom"),
+        ("the CDN logs I was asked to check show 5xx from one region only", "symptom"),
+    ],
+)
+def test_look_alikes_of_requests_and_self_assignments_are_still_facts(
+    text: str, kind: str
+) -> None:
+    """Past tense, and "I checked", report something: they stay facts."""
+    assert [f.kind for f in extract(text)] == [kind]
 
 
 def test_questions_to_the_bot_are_not_facts() -> None:
