@@ -87,6 +87,7 @@ class Notice(_Action):
         "purpose_prompt",
         "update_reminder",
         "refusal",
+        "stale",  # a click on a proposal that is no longer current
         "commander_changed",
         "ack",
         "roster",

@@ -311,7 +311,18 @@ class Engine:
         if name == "confirm_phase":
             proposal = state.proposal
             if proposal is None or proposal.id != cmd.args.get("proposal_id"):
-                return []
+                # superseded, already decided, or the phase moved on: say so to the clicker
+                now = phases.label(state.phase, state.lang, state.config.phase_labels)
+                return [
+                    Notice(
+                        at=at,
+                        incident_id=state.id,
+                        kind="stale",
+                        ephemeral=True,
+                        to=cmd.user,
+                        text=t(state.lang, "stale_proposal", phase=now),
+                    )
+                ]
             if not cmd.args.get("accept", True):
                 state.proposal = None
                 return []

@@ -17,6 +17,12 @@ _TEXTS: dict[str, dict[str, str]] = {
         " のいずれかです。",
         "en": "Phase must be one of investigating, identified, mitigating, monitoring, resolved.",
     },
+    "stale_proposal": {
+        "ja": "この提案はもう有効ではありません（現在のフェーズ: {phase}）。"
+        "変更するには /phase を使ってください。",
+        "en": "This proposal is no longer current (the phase is now {phase}). "
+        "Use /phase to change it.",
+    },
 }
 
 

@@ -138,9 +138,7 @@ def test_questions_requests_and_plans_claim_nothing(text: str) -> None:
         ("the CDN logs I was asked to check show 5xx from one region only", "symptom"),
     ],
 )
-def test_look_alikes_of_requests_and_self_assignments_are_still_facts(
-    text: str, kind: str
-) -> None:
+def test_look_alikes_of_requests_and_self_assignments_are_still_facts(text: str, kind: str) -> None:
     """Past tense, and "I checked", report something: they stay facts."""
     assert [f.kind for f in extract(text)] == [kind]
 

@@ -135,6 +135,20 @@ def test_declined_proposal_changes_nothing() -> None:
     assert run.state.phase is Phase.INVESTIGATING and run.state.proposal is None
 
 
+def test_a_click_on_a_proposal_no_longer_current_is_answered_privately() -> None:
+    """Already decided, or superseded: nothing changes and the clicker is told why."""
+    run = Run("ja")
+    run.command(0, "declare", title="障害")
+    proposal = of(run.say(4, ALICE, "ロールバックを開始しました"), ProposePhase)[0].proposal
+    run.command(5, "confirm_phase", proposal_id=proposal.id, accept=True)
+    assert run.state.phase is Phase.MITIGATING
+    again = run.command(6, "confirm_phase", proposal_id=proposal.id, accept=True)
+    (notice,) = of(again, Notice)
+    assert (notice.kind, notice.ephemeral) == ("stale", True)
+    assert "【対応中】" in notice.text and "/phase" in notice.text
+    assert not of(again, PhaseChanged) and run.state.phase is Phase.MITIGATING
+
+
 def test_replay_applies_the_inferred_change_marked_proposed() -> None:
     """With auto_confirm_proposals (replay), the change is applied and marked proposed."""
     run = Run("en", auto=True)

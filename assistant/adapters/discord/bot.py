@@ -25,11 +25,12 @@ from assistant.adapters.discord.deliver import Deliverer
 from assistant.adapters.discord.errors import BotConfigError, check_token, on_app_command_error
 from assistant.adapters.discord.listening import Listening
 from assistant.adapters.discord.port import ServicePort
-from assistant.adapters.discord.proposals import ProposalFollower
+from assistant.adapters.discord.proposals import ProposalHandler
 from assistant.adapters.discord.render import ALLOWED_MENTIONS
 from assistant.adapters.discord.scheduler import Scheduler
 from assistant.adapters.discord.settings import DiscordSettings
 from assistant.adapters.discord.translator import CommandTranslator
+from assistant.adapters.discord.views import ProposalButton
 from assistant.core.model import IncidentConfig
 
 log = logging.getLogger(__name__)
@@ -80,10 +81,10 @@ class IncidentBot(commands.Bot):
         self.deliverer = Deliverer(
             service, self.channel_for, stakeholder_channel_id=settings.stakeholder_channel_id
         )
-        self.proposals = ProposalFollower(
+        # read by the persistent proposal buttons (views.ProposalButton) through the client
+        self.proposals = ProposalHandler(
             service, self.deliverer, role_id=settings.commander_role_id
         )
-        self.deliverer.on_proposal = self.proposals.follow
         self.scheduler = Scheduler(
             service, self.deliverer, clock=clock, max_sleep=settings.scheduler_max_sleep
         )
@@ -146,6 +147,7 @@ class IncidentBot(commands.Bot):
         """Cogs, the command translator and the global error handler (no network)."""
         for extension in self.initial_extensions:
             await self.load_extension(extension)
+        self.add_dynamic_items(ProposalButton)  # proposal buttons work across restarts
         await self.tree.set_translator(CommandTranslator())
         self.tree.error(on_app_command_error)
 
@@ -167,7 +169,6 @@ class IncidentBot(commands.Bot):
             self._scheduler_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._scheduler_task
-        self.proposals.cancel_all()
         await super().close()
 
 

@@ -18,14 +18,13 @@ import discord
 
 from assistant.adapters.discord.port import DeliveryLike, ServicePort
 from assistant.adapters.discord.render import Outgoing, render, render_update
-from assistant.adapters.discord.views import ProposalView
+from assistant.adapters.discord.views import proposal_view
 from assistant.core.actions import Notice, PostUpdate, Reply
 from assistant.core.model import Lang, StatusUpdate
 
 log = logging.getLogger(__name__)
 
 ChannelLookup = Callable[[int], Awaitable[discord.abc.Messageable | None]]
-ProposalHook = Callable[[discord.Message, ProposalView, str, str], None]
 Interaction = discord.Interaction[Any]
 
 
@@ -46,6 +45,7 @@ class DeliveryReport:
     followups: int = 0  # messages sent as replies to the interaction
     drafts: list[tuple[DeliveryLike, PostUpdate]] = field(default_factory=list)
     refused: bool = False  # the core refused the command
+    stale: bool = False  # the command was about a proposal that is no longer current
 
 
 class Deliverer:
@@ -57,12 +57,10 @@ class Deliverer:
         channels: ChannelLookup,
         *,
         stakeholder_channel_id: int | None = None,
-        on_proposal: ProposalHook | None = None,
     ) -> None:
         self.service = service
         self.channels = channels
         self.stakeholder_channel_id = stakeholder_channel_id
-        self.on_proposal = on_proposal
         self._in_flight: set[int] = set()
         self._finished: set[int] = set()  # stale copies of these (read earlier) are skipped
 
@@ -112,6 +110,8 @@ class Deliverer:
         action = delivery.action
         if isinstance(action, Notice) and action.kind == "refusal":
             report.refused = True
+        if isinstance(action, Notice) and action.kind == "stale":
+            report.stale = True
         out = render(action, self.lang(delivery.incident_id), ping=ping)
         if out is None:
             self._drop(delivery)
@@ -166,14 +166,11 @@ class Deliverer:
                 channel_id=int(delivery.incident_id),
                 fail_if_not_exists=False,
             )
-        view: ProposalView | None = None
         if out.proposal_id is not None:
-            view = ProposalView(self.lang(delivery.incident_id))
-            kwargs["view"] = view
+            lang = self.lang(delivery.incident_id)
+            kwargs["view"] = proposal_view(lang, delivery.incident_id, out.proposal_id)
         sent = await channel.send(**kwargs)
         self._done(delivery, sent, report)
-        if view is not None and out.proposal_id is not None and self.on_proposal is not None:
-            self.on_proposal(sent, view, delivery.incident_id, out.proposal_id)
         await self._copy_for_stakeholders(delivery, out)
 
     async def _copy_for_stakeholders(self, delivery: DeliveryLike, out: Outgoing) -> None:

@@ -54,6 +54,10 @@ _PHRASES: dict[str, tuple[str, str]] = {
     "dc_modal_label": ("本文（1行目が見出し）", "Text (first line is the headline)"),
     "dc_proposal_accepted": ("✅ {user} さんが確定しました。", "✅ Confirmed by {user}."),
     "dc_proposal_dismissed": ("✖ {user} さんが見送りました。", "✖ Dismissed by {user}."),
+    "dc_proposal_stale": (
+        "（この提案はもう有効ではありません）",
+        "(This proposal is no longer current.)",
+    ),
     "dc_checklist": ("ロールバック前の確認", "Before rolling back"),
     "dc_sources": ("出典", "Sources"),
 }

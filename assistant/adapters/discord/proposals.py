@@ -1,13 +1,15 @@
-"""Follow a phase proposal's buttons: a click becomes ``Command(name="confirm_phase")``.
+"""Clicks on a phase proposal's buttons become ``Command(name="confirm_phase")``.
 
-The core decides whether the clicker may confirm. On a refusal (shown privately to the
-clicker) the buttons come back for the commander; otherwise they are removed and the message
-says who decided.
+The buttons are persistent (``views.ProposalButton``): their custom id names the incident
+and the proposal, so this handler keeps no state and a click after a restart works. The
+core decides whether the clicker may confirm and whether the proposal is still current. On
+a refusal (shown privately to the clicker) the buttons stay for the commander; otherwise
+they are removed and the message says who decided, or that the proposal is no longer
+current.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 
 import discord
@@ -17,68 +19,51 @@ from assistant.adapters.discord.deliver import Deliverer
 from assistant.adapters.discord.phrases import say
 from assistant.adapters.discord.port import ServicePort
 from assistant.adapters.discord.render import ALLOWED_MENTIONS, CONTENT_LIMIT, clip
-from assistant.adapters.discord.views import ProposalView
+from assistant.adapters.discord.views import Interaction
 
 log = logging.getLogger(__name__)
 
 
-class ProposalFollower:
+class ProposalHandler:
     def __init__(self, service: ServicePort, deliverer: Deliverer, *, role_id: int | None) -> None:
         self.service = service
         self.deliverer = deliverer
         self.role_id = role_id
-        self._tasks: set[asyncio.Task[None]] = set()
 
-    def follow(
-        self, message: discord.Message, view: ProposalView, incident_id: str, proposal_id: str
-    ) -> None:
-        """Start waiting for clicks in the background (the delivery loop must not block)."""
-        task = asyncio.create_task(self.run(message, view, incident_id, proposal_id))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-
-    def cancel_all(self) -> None:
-        for task in list(self._tasks):
-            task.cancel()
-
-    async def run(
-        self, message: discord.Message, view: ProposalView, incident_id: str, proposal_id: str
+    async def on_click(
+        self, interaction: Interaction, incident_id: str, proposal_id: str, *, accept: bool
     ) -> None:
         try:
-            await self._follow(message, view, incident_id, proposal_id)
+            await self._click(interaction, incident_id, proposal_id, accept=accept)
         except discord.HTTPException:
             log.exception(
                 "proposal %s in incident %s: Discord call failed", proposal_id, incident_id
             )
 
-    async def _follow(
-        self, message: discord.Message, view: ProposalView, incident_id: str, proposal_id: str
+    async def _click(
+        self, interaction: Interaction, incident_id: str, proposal_id: str, *, accept: bool
     ) -> None:
+        await interaction.response.defer()  # answer within 3 s; the result follows
+        event = convert.command(
+            interaction,
+            "confirm_phase",
+            incident_id,
+            role_id=self.role_id,
+            args={"proposal_id": proposal_id, "accept": accept},
+        )
+        deliveries = await self.service.handle(event)
+        report = await self.deliverer.deliver(deliveries, interaction=interaction)
+        message = interaction.message
+        if report.refused or message is None:
+            return  # the clicker was told privately; the buttons stay for the commander
         lang = self.deliverer.lang(incident_id)
-        while True:
-            timed_out = await view.wait()
-            click = view.click
-            if timed_out or click is None:
-                await message.edit(view=None, allowed_mentions=ALLOWED_MENTIONS)
-                return
-            event = convert.command(
-                click.interaction,
-                "confirm_phase",
-                incident_id,
-                role_id=self.role_id,
-                args={"proposal_id": proposal_id, "accept": click.accept},
-            )
-            deliveries = await self.service.handle(event)
-            report = await self.deliverer.deliver(deliveries, interaction=click.interaction)
-            if report.refused:
-                view = ProposalView(lang)
-                await message.edit(view=view, allowed_mentions=ALLOWED_MENTIONS)
-                continue
-            key = "dc_proposal_accepted" if click.accept else "dc_proposal_dismissed"
-            who = click.interaction.user.display_name
-            await message.edit(
-                content=clip(f"{message.content}\n{say(lang, key, user=who)}", CONTENT_LIMIT),
-                view=None,
-                allowed_mentions=ALLOWED_MENTIONS,
-            )
-            return
+        if report.stale:
+            line = say(lang, "dc_proposal_stale")
+        else:
+            key = "dc_proposal_accepted" if accept else "dc_proposal_dismissed"
+            line = say(lang, key, user=interaction.user.display_name)
+        await message.edit(
+            content=clip(f"{message.content}\n{line}", CONTENT_LIMIT),
+            view=None,
+            allowed_mentions=ALLOWED_MENTIONS,
+        )

@@ -1,12 +1,17 @@
-"""Buttons and the edit modal. Each view *returns a value*: the caller awaits ``wait()``
-and reads the result, so no incident logic lives in a button callback.
+"""Buttons and the edit modal; no incident logic lives in a button callback.
+
+The draft view *returns a value*: the caller awaits ``wait()`` and reads the result. The
+proposal buttons are persistent (``DynamicItem``): a click hands its ids to the client's
+proposal handler, which turns it into a core command.
 """
 
 from __future__ import annotations
 
+import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 import discord
 
@@ -14,41 +19,72 @@ from assistant.adapters.discord.phrases import say
 from assistant.adapters.discord.render import ALLOWED_MENTIONS, Outgoing
 from assistant.core.model import Lang
 
-PROPOSAL_TIMEOUT = 6 * 3600.0  # a proposal left alone this long stops taking clicks
+log = logging.getLogger(__name__)
+
 DRAFT_TIMEOUT = 14 * 60.0  # interaction tokens live 15 minutes: the draft must end before
 
 Interaction = discord.Interaction[Any]
 
-
-@dataclass(frozen=True)
-class ProposalClick:
-    """Who pressed which button on a phase proposal."""
-
-    accept: bool
-    interaction: Interaction
+# ia:phase:<ok|no>:<incident id>:<proposal id>; Discord allows 100 characters
+PROPOSAL_TEMPLATE = r"ia:phase:(?P<choice>ok|no):(?P<incident>[^:]{1,40}):(?P<proposal>[^:]{1,40})"
 
 
-class ProposalView(discord.ui.View):
-    """Confirm / Dismiss under an inferred phase change. Stops at the first click."""
+class ProposalClicks(Protocol):
+    """Who handles a click on a proposal button (``ProposalHandler``, via the client)."""
 
-    def __init__(self, lang: Lang, *, timeout: float | None = PROPOSAL_TIMEOUT) -> None:
-        super().__init__(timeout=timeout)
-        self.click: ProposalClick | None = None
-        self.confirm.label = say(lang, "dc_btn_confirm")
-        self.dismiss.label = say(lang, "dc_btn_dismiss")
+    async def on_click(
+        self, interaction: Interaction, incident_id: str, proposal_id: str, *, accept: bool
+    ) -> None: ...
 
-    @discord.ui.button(label="Confirm", style=discord.ButtonStyle.success)
-    async def confirm(self, interaction: Interaction, button: discord.ui.Button[Any]) -> None:
-        await self._choose(interaction, accept=True)
 
-    @discord.ui.button(label="Dismiss", style=discord.ButtonStyle.secondary)
-    async def dismiss(self, interaction: Interaction, button: discord.ui.Button[Any]) -> None:
-        await self._choose(interaction, accept=False)
+class ProposalButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=PROPOSAL_TEMPLATE):
+    """Confirm or Dismiss under an inferred phase change.
 
-    async def _choose(self, interaction: Interaction, *, accept: bool) -> None:
-        self.click = ProposalClick(accept=accept, interaction=interaction)
-        await interaction.response.defer()  # answer within 3 s; the result follows
-        self.stop()
+    The custom id carries the incident and the proposal, so the button needs no memory in
+    the bot: a click after a restart (or days later) is handled like any other, and the core
+    says whether the proposal is still current. The client must have a ``proposals``
+    attribute (``ProposalClicks``); ``IncidentBot`` does.
+    """
+
+    def __init__(
+        self, incident_id: str, proposal_id: str, *, accept: bool, label: str = ""
+    ) -> None:
+        choice = "ok" if accept else "no"
+        super().__init__(
+            discord.ui.Button(
+                label=label or choice,
+                style=discord.ButtonStyle.success if accept else discord.ButtonStyle.secondary,
+                custom_id=f"ia:phase:{choice}:{incident_id}:{proposal_id}",
+            )
+        )
+        self.incident_id = incident_id
+        self.proposal_id = proposal_id
+        self.accept = accept
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> ProposalButton:
+        return cls(match["incident"], match["proposal"], accept=match["choice"] == "ok")
+
+    async def callback(self, interaction: Interaction) -> None:
+        clicks: ProposalClicks | None = getattr(interaction.client, "proposals", None)
+        if clicks is None:
+            log.error("proposal button clicked but the client handles no proposals")
+            return
+        await clicks.on_click(interaction, self.incident_id, self.proposal_id, accept=self.accept)
+
+
+def proposal_view(lang: Lang, incident_id: str, proposal_id: str) -> discord.ui.View:
+    """The two buttons under a proposal; no timeout (the core judges a late click)."""
+    view = discord.ui.View(timeout=None)
+    view.add_item(
+        ProposalButton(incident_id, proposal_id, accept=True, label=say(lang, "dc_btn_confirm"))
+    )
+    view.add_item(
+        ProposalButton(incident_id, proposal_id, accept=False, label=say(lang, "dc_btn_dismiss"))
+    )
+    return view
 
 
 DraftChoice = Literal["post", "discard", "timeout"]

@@ -20,7 +20,7 @@ from pydantic import BaseModel
 from assistant.adapters.discord.context import BotContext
 from assistant.adapters.discord.deliver import Deliverer
 from assistant.adapters.discord.listening import Listening
-from assistant.adapters.discord.proposals import ProposalFollower
+from assistant.adapters.discord.proposals import ProposalHandler
 from assistant.adapters.discord.render import ALLOWED_MENTIONS
 from assistant.adapters.discord.settings import DiscordSettings
 from assistant.core.actions import Action
@@ -357,12 +357,11 @@ class Harness:
             self.channels,
             stakeholder_channel_id=self.settings.stakeholder_channel_id,
         )
-        self.proposals = ProposalFollower(
+        self.proposals = ProposalHandler(
             self.service,  # type: ignore[arg-type]
             self.deliverer,
             role_id=self.settings.commander_role_id,
         )
-        self.deliverer.on_proposal = self.proposals.follow
         self.listening = Listening(self.service, self.settings, self.config)  # type: ignore[arg-type]
         self.ctx = BotContext(
             service=self.service,  # type: ignore[arg-type]

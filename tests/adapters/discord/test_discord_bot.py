@@ -13,9 +13,11 @@ from discord_fakes import FakeService
 
 from assistant.adapters.discord.bot import IncidentBot, run_bot, start_bot
 from assistant.adapters.discord.errors import BotConfigError
+from assistant.adapters.discord.proposals import ProposalHandler
 from assistant.adapters.discord.render import ALLOWED_MENTIONS
 from assistant.adapters.discord.settings import DiscordSettings
 from assistant.adapters.discord.translator import CommandTranslator
+from assistant.adapters.discord.views import ProposalButton
 
 EXPECTED = {
     "incident",
@@ -95,6 +97,23 @@ async def test_japanese_translation_of_declare() -> None:
     payload = await group.get_translated_payload(bot.tree, bot.tree.translator)
     declare = next(o for o in payload["options"] if o["name"] == "declare")
     assert declare["description_localizations"]["ja"].startswith("インシデントを宣言")
+    await bot.close()
+
+
+async def test_proposal_buttons_are_registered_for_clicks_after_a_restart() -> None:
+    """load_features registers the persistent proposal button class with discord.py."""
+    bot = _bot()
+    registered: list[type] = []
+    original = bot.add_dynamic_items
+
+    def record(*items: Any) -> None:
+        registered.extend(items)
+        original(*items)
+
+    bot.add_dynamic_items = record  # type: ignore[method-assign]
+    await bot.load_features()
+    assert ProposalButton in registered
+    assert isinstance(bot.proposals, ProposalHandler)
     await bot.close()
 
 

@@ -119,7 +119,6 @@ async def test_every_action_without_an_interaction() -> None:
     assert "pm-2023-01" in reply_call.kwargs["embed"].fields[0].value
     assert ch.send.await_args_list[6].kwargs["content"] == "<@2> What is it for?"
     assert_safe_mentions(ch.send.await_args_list)
-    h.proposals.cancel_all()
 
 
 async def test_every_action_with_an_interaction() -> None:
@@ -135,7 +134,6 @@ async def test_every_action_with_an_interaction() -> None:
     assert [c.kwargs["ephemeral"] for c in it.followup.send.await_args_list] == [False, True]
     assert ch.send.await_count == 6
     assert_safe_mentions(all_send_calls(ch, it.followup))
-    h.proposals.cancel_all()
 
 
 async def test_stakeholder_updates_are_copied_to_the_stakeholder_channel() -> None:
