@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from typing import Literal
 
 from assistant.core import advisor, facts, intents, lang, onboarding, phases, roster, updates
 from assistant.core.actions import Action, Notice, PhaseChanged, PostUpdate, Reply
@@ -283,46 +284,19 @@ class Engine:
             )
             return self._answer(state, msg, question)
         if not self.is_privileged(state, cmd):
-            return [
-                Notice(
-                    at=at,
-                    incident_id=state.id,
-                    kind="refusal",
-                    text=t(state.lang, "refusal"),
-                    to=cmd.user,
-                    ephemeral=True,
-                )
-            ]
+            return [_private(state, cmd, "refusal", t(state.lang, "refusal"))]
         sources = [cmd.interaction_id] if cmd.interaction_id else []
         if name == "phase":
             phase = phases.parse_phase_name(str(cmd.args.get("phase", "")))
             if phase is None:
-                return [
-                    Notice(
-                        at=at,
-                        incident_id=state.id,
-                        kind="refusal",
-                        ephemeral=True,
-                        to=cmd.user,
-                        text=t(state.lang, "bad_phase"),
-                    )
-                ]
+                return [_private(state, cmd, "refusal", t(state.lang, "bad_phase"))]
             return self.change_phase(state, phase, at, cmd.user.id, sources, "command")
         if name == "confirm_phase":
             proposal = state.proposal
             if proposal is None or proposal.id != cmd.args.get("proposal_id"):
                 # superseded, already decided, or the phase moved on: say so to the clicker
                 now = phases.label(state.phase, state.lang, state.config.phase_labels)
-                return [
-                    Notice(
-                        at=at,
-                        incident_id=state.id,
-                        kind="stale",
-                        ephemeral=True,
-                        to=cmd.user,
-                        text=t(state.lang, "stale_proposal", phase=now),
-                    )
-                ]
+                return [_private(state, cmd, "stale", t(state.lang, "stale_proposal", phase=now))]
             if not cmd.args.get("accept", True):
                 state.proposal = None
                 return []
@@ -378,3 +352,12 @@ class Engine:
             ),
             self._post(state, "declared", cmd.at),
         ]
+
+
+def _private(
+    state: IncidentState, cmd: Command, kind: Literal["refusal", "stale"], text: str
+) -> Notice:
+    """A notice only the command's user sees (a refusal, or why nothing happened)."""
+    return Notice(
+        at=cmd.at, incident_id=state.id, kind=kind, ephemeral=True, to=cmd.user, text=text
+    )

@@ -69,6 +69,11 @@ async def _click(h: Harness, custom_id: str, ch: Any, who: Any, message: Any) ->
     return it
 
 
+def _private(kind: Any, text: str, to: User) -> Notice:
+    """What the core answers the clicker alone."""
+    return Notice(at=T0, incident_id="100", kind=kind, ephemeral=True, text=text, to=to)
+
+
 def _update() -> PostUpdate:
     up = StatusUpdate(
         at=T0,
@@ -123,16 +128,7 @@ async def test_a_refused_click_is_private_and_the_buttons_stay() -> None:
     """A non-commander's click is refused ephemerally; the message is left as it was."""
     h = Harness()
     ch, sent, buttons = await _send_proposal(h)
-    h.service.then(
-        Notice(
-            at=T0,
-            incident_id="100",
-            kind="refusal",
-            ephemeral=True,
-            text="no",
-            to=User(id="5", name="eve"),
-        )
-    )
+    h.service.then(_private("refusal", "no", User(id="5", name="eve")))
     click = await _click(h, buttons[1].custom_id, ch, member(5, "eve"), sent)
     assert click.followup.send.await_args.kwargs["ephemeral"] is True
     sent.edit.assert_not_awaited()
@@ -143,16 +139,8 @@ async def test_a_proposal_no_longer_current_loses_its_buttons() -> None:
     """The core says the proposal is stale: the clicker is told, the buttons go."""
     h = Harness()
     ch, sent, buttons = await _send_proposal(h)
-    h.service.then(
-        Notice(
-            at=T0,
-            incident_id="100",
-            kind="stale",
-            ephemeral=True,
-            text="This proposal is no longer current (the phase is now [Mitigating]).",
-            to=User(id="1", name="alice"),
-        )
-    )
+    stale = "This proposal is no longer current (the phase is now [Mitigating])."
+    h.service.then(_private("stale", stale, User(id="1", name="alice")))
     click = await _click(h, buttons[0].custom_id, ch, member(1, "alice", roles=[ROLE_ID]), sent)
     assert click.followup.send.await_args.kwargs["ephemeral"] is True
     final = sent.edit.await_args.kwargs
