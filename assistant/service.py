@@ -1,10 +1,14 @@
 """The incident service: the one path every event takes, live or in replay.
 
-event -> core engine -> (optional) LLM polish -> sanitise -> ONE SQLite transaction
-(event + outbox + state) -> deliveries for the adapter to carry out.
+event -> core engine -> sanitise -> ONE SQLite transaction (event + outbox + state)
+-> [outside the lock: LLM wording of held updates and answers -> release] -> deliveries
+for the adapter to carry out.
 
 Nothing is acted on before it is persisted, an event already handled is ignored, and a
 restart rebuilds each incident from its last snapshot plus the logged events after it.
+With an LLM, an update or answer is stored with its offline text and *held* while the
+model words it, so a slow model delays only that post, never the next event; if the
+process stops meanwhile, the next start posts the offline text.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import asyncio
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Protocol
 
@@ -153,7 +158,15 @@ class IncidentService:
         self._keys: dict[str, set[str]] = {}
         # the last update posted per (incident, audience), as posted (LLM words included)
         self._posted: dict[tuple[str, str], StatusUpdate | None] = {}
+        self._wording: dict[str, asyncio.Lock] = {}  # per incident: updates worded in order
         self._lock = asyncio.Lock()
+        released = store.release_all_held()
+        if released:
+            log.warning(
+                "%d actions were still being worded at the last stop; posting them "
+                "with the offline text",
+                released,
+            )
 
     # ------------------------------------------------------------------ incidents
     def is_incident(self, incident_id: str) -> bool:
@@ -212,39 +225,81 @@ class IncidentService:
     # ------------------------------------------------------------------ events
     async def handle(self, event: Event) -> list[Delivery]:
         async with self._lock:
-            return await self._handle(event)
+            pending = self._record(event)
+        return await self._finish(pending)
 
-    async def _handle(self, event: Event, *, polish: bool = True) -> list[Delivery]:
+    def _record(self, event: Event, *, polish: bool = True) -> _Pending:
+        """Run the core on ``event`` and persist it with its actions (under the lock).
+
+        With an LLM, updates and answers are stored with their offline text and *held*:
+        ``_finish`` words them outside the lock, so a slow model never delays the next
+        event, and a crash before it finishes still leaves the offline text to deliver.
+        """
         state = self.state(event.incident_id) or self.ensure_incident(
             event.incident_id, channel_id=event.incident_id
         )
         key = event_key(event)
         keys = self._keys[state.id]
         if key in keys:
-            return []
-        if self.llm is not None and polish:
-            for audience in ("responders", "stakeholders"):
-                self._last_posted(state.id, audience)  # before the engine changes anything
+            return _Pending(state.id, event, [])
+        polishing = self.llm is not None and polish
         try:
             actions = self.engine.handle(state, event)
         except Exception as exc:
             self._forget(state.id)  # the in-memory state may be half-changed
             raise EngineFailure(f"incident {state.id}: {type(exc).__name__}: {exc}") from exc
-        if self.llm is not None and polish:
-            actions = await self._polish(state, event, actions)
         actions = [sanitize_action(a, self.redactor) for a in actions]
+        held = {i for i, a in enumerate(actions) if polishing and _wordable(a, event)}
         seq = self._seq[state.id] + 1
         try:
-            rows = self.store.commit_event(state, key=key, event=event, actions=actions, seq=seq)
+            rows = self.store.commit_event(
+                state, key=key, event=event, actions=actions, seq=seq, held=held
+            )
         except Exception:
             self._forget(state.id)
             raise
         self._seq[state.id] = seq
         keys.add(key)
-        for action in actions:
-            if isinstance(action, PostUpdate) and action.draft_for is None:
+        for row in rows:
+            action = row.action
+            if not row.held and isinstance(action, PostUpdate) and action.draft_for is None:
                 self._posted[(state.id, action.update.audience)] = action.update
-        return [Delivery.from_row(r) for r in rows]
+        # the LLM works on the state as of this event, whatever comes in meanwhile
+        snapshot = state.model_copy(deep=True) if held else None
+        return _Pending(state.id, event, rows, snapshot)
+
+    async def _finish(self, pending: _Pending) -> list[Delivery]:
+        """Word the held actions through the LLM, release them, and return the deliveries.
+
+        Updates of one incident are worded one at a time, in order, each against the one
+        before it; answers do not wait for them.
+        """
+        if pending.state is None:
+            return [Delivery.from_row(r) for r in pending.rows]
+        state = pending.state
+        final: dict[int, Action] = {}
+        updates = [r for r in pending.rows if r.held and isinstance(r.action, PostUpdate)]
+        if updates:
+            async with self._wording_lock(pending.incident_id):
+                for row in updates:
+                    final[row.seq] = await self._word(state, pending.event, row.action)
+                    self.store.release(row.seq, final[row.seq])
+                    self._remember_posted(final[row.seq])
+        for row in pending.rows:
+            if row.held and row.seq not in final:
+                final[row.seq] = await self._word(state, pending.event, row.action)
+                self.store.release(row.seq, final[row.seq])
+        return [
+            Delivery.from_row(replace(r, action=final.get(r.seq, r.action), held=False))
+            for r in pending.rows
+        ]
+
+    def _wording_lock(self, incident_id: str) -> asyncio.Lock:
+        return self._wording.setdefault(incident_id, asyncio.Lock())
+
+    def _remember_posted(self, action: Action) -> None:
+        if isinstance(action, PostUpdate) and action.draft_for is None:
+            self._posted[(action.incident_id, action.update.audience)] = action.update
 
     def _last_posted(self, incident_id: str, audience: str) -> StatusUpdate | None:
         """The last update posted for ``audience``, as readers saw it (from the outbox once)."""
@@ -255,6 +310,7 @@ class IncidentService:
                 action = row.action
                 if (
                     isinstance(action, PostUpdate)
+                    and not row.held
                     and action.draft_for is None
                     and action.update.audience == audience
                 ):
@@ -265,15 +321,18 @@ class IncidentService:
 
     async def run_due_ticks(self, incident_id: str, now: datetime) -> list[Delivery]:
         """Feed a clock tick at every moment something is due, up to ``now``."""
-        out: list[Delivery] = []
+        pending: list[_Pending] = []
         async with self._lock:
             last: datetime | None = None
             while True:
                 due = self.next_due(incident_id)
                 if due is None or due > now or (last is not None and due <= last):
                     break
-                out += await self._handle(ClockTick(at=due, incident_id=incident_id))
+                pending.append(self._record(ClockTick(at=due, incident_id=incident_id)))
                 last = due
+        out: list[Delivery] = []
+        for p in pending:
+            out += await self._finish(p)
         return out
 
     @contextmanager
@@ -337,7 +396,8 @@ class IncidentService:
             interaction_id=f"draft:{update.at.isoformat()}",
         )
         async with self._lock:
-            return await self._handle(event, polish=False)
+            pending = self._record(event, polish=False)
+        return await self._finish(pending)
 
     # ------------------------------------------------------------------ outside incidents
     def answer_outside(self, question: str, message_id: str, at: datetime) -> Answer:
@@ -345,41 +405,49 @@ class IncidentService:
         answer = onboarding.answer(question, message_id, at, self.engine.knowledge)
         return answer.model_copy(update={"text": self.redactor.sanitize_output(answer.text)})
 
-    # ------------------------------------------------------------------ LLM polish
-    async def _polish(
-        self, state: IncidentState, event: Event, actions: list[Action]
-    ) -> list[Action]:
-        """LLM words for the actions' updates and answers (the offline text on any failure).
+    # ------------------------------------------------------------------ LLM wording
+    async def _word(self, state: IncidentState, event: Event, action: Action) -> Action:
+        """LLM words for an update or an answer; the offline text on any failure.
 
         An update is written against the last one posted for the same readers: its
-        unchanged claims keep their words, and the chat shown is what came after it.
+        unchanged claims keep their words, and the chat shown is what came after it (up to
+        the update's own time).
         """
         assert self.llm is not None
-        out: list[Action] = []
-        posted: dict[str, StatusUpdate | None] = {}
-        for action in actions:
-            try:
-                if isinstance(action, PostUpdate):
-                    audience = action.update.audience
-                    if audience not in posted:
-                        posted[audience] = self._last_posted(state.id, audience)
-                    previous = posted[audience]
-                    since = messages_since(state, previous)
-                    update = await self.llm.polish_update(
-                        state, action.update, previous=previous, since=since
-                    )
-                    action = action.model_copy(update={"update": update})
-                    if action.draft_for is None:
-                        posted[audience] = update
-                elif isinstance(action, Reply) and isinstance(event, MessagePosted):
-                    answer = await self.llm.polish_answer(
-                        state, action.answer, question=event.message.content
-                    )
-                    action = action.model_copy(update={"answer": answer})
-            except Exception:  # the LLM engine degrades by itself; this is the last guard
-                log.exception("incident %s: LLM polish failed; posting the offline text", state.id)
-            out.append(action)
-        return out
+        try:
+            if isinstance(action, PostUpdate):
+                update = action.update
+                previous = self._last_posted(state.id, update.audience)
+                since = [m for m in messages_since(state, previous) if m.at <= update.at]
+                polished = await self.llm.polish_update(
+                    state, update, previous=previous, since=since
+                )
+                action = action.model_copy(update={"update": polished})
+            elif isinstance(action, Reply) and isinstance(event, MessagePosted):
+                answer = await self.llm.polish_answer(
+                    state, action.answer, question=event.message.content
+                )
+                action = action.model_copy(update={"answer": answer})
+        except Exception:  # the LLM engine degrades by itself; this is the last guard
+            log.exception("incident %s: LLM wording failed; posting the offline text", state.id)
+        return sanitize_action(action, self.redactor)
+
+
+@dataclass
+class _Pending:
+    """An event recorded under the lock, with what is left to do outside it."""
+
+    incident_id: str
+    event: Event
+    rows: list[OutboxRow]
+    state: IncidentState | None = None  # a copy for the LLM, when some rows are held
+
+
+def _wordable(action: Action, event: Event) -> bool:
+    """Does the LLM reword this action? Updates, and answers to a chat message."""
+    return isinstance(action, PostUpdate) or (
+        isinstance(action, Reply) and isinstance(event, MessagePosted)
+    )
 
 
 __all__ = ["Delivery", "EngineFailure", "IncidentService", "event_key"]

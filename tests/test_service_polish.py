@@ -8,14 +8,23 @@ keep their words. An approved /update draft is posted as approved, never polishe
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+import contextlib
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from assistant.adapters.export_dce import load_export
 from assistant.adapters.store_sqlite import SqliteStore
 from assistant.core.actions import PostUpdate
 from assistant.core.engine import Engine
-from assistant.core.model import Answer, ChatMessage, IncidentConfig, IncidentState, StatusUpdate
+from assistant.core.events import Command, MessagePosted
+from assistant.core.model import (
+    Answer,
+    ChatMessage,
+    IncidentConfig,
+    IncidentState,
+    StatusUpdate,
+    User,
+)
 from assistant.service import IncidentService
 from tests.conftest import REPO
 
@@ -126,3 +135,124 @@ def test_an_approved_draft_is_posted_as_approved_and_becomes_the_previous(
     assert len(llm.calls) > calls, "the second half of the sample posts no update"
     assert llm.calls[calls][1] == posted[0]
     service.store.close()
+
+
+# ---------------------------------------------------------------- wording outside the lock
+ALICE = User(id="1", name="alice")
+BOB = User(id="2", name="bob")
+T0 = datetime(2026, 3, 1, 10, 0, tzinfo=UTC)
+
+
+class GatedPolisher(RecordingPolisher):
+    """Holds every update until the test opens the gate; answers go straight through."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.gate = asyncio.Event()
+        self.waiting = asyncio.Event()
+
+    async def polish_update(
+        self,
+        state: IncidentState,
+        update: StatusUpdate,
+        *,
+        previous: StatusUpdate | None,
+        since: list[ChatMessage],
+    ) -> StatusUpdate:
+        self.waiting.set()
+        await self.gate.wait()
+        return await super().polish_update(state, update, previous=previous, since=since)
+
+
+def _declare() -> Command:
+    return Command(
+        at=T0,
+        incident_id="inc",
+        name="declare",
+        user=ALICE,
+        args={"title": "checkout errors"},
+        privileged=True,
+        interaction_id="i1",
+    )
+
+
+def _say(n: int, text: str, who: User = BOB) -> MessagePosted:
+    at = T0 + timedelta(minutes=n)
+    msg = ChatMessage(id=f"m{n}", author=who, at=at, content=text)
+    return MessagePosted(at=at, incident_id="inc", message=msg)
+
+
+async def _until(flag: asyncio.Event) -> None:
+    await asyncio.wait_for(flag.wait(), timeout=10)  # a guard against a hang, not a speed test
+
+
+async def test_a_slow_wording_holds_up_neither_the_next_event_nor_a_wrong_delivery(
+    tmp_path: Path,
+) -> None:
+    """While the LLM words an update, other events are handled, and the update is not
+    offered for delivery in its offline words; once worded it is, once."""
+    llm = GatedPolisher()
+    service = _service(tmp_path / "s.sqlite3", llm)
+    service.ensure_incident("inc", channel_id="inc")
+    declared = asyncio.create_task(service.handle(_declare()))
+    await _until(llm.waiting)
+    held = [r for r in service.store.outbox("inc") if isinstance(r.action, PostUpdate)]
+    assert [r.held for r in held] == [True]
+    assert not any(isinstance(d.action, PostUpdate) for d in service.pending_deliveries("inc"))
+    quick = await asyncio.wait_for(service.handle(_say(1, "looking at the logs")), timeout=10)
+    assert all(not isinstance(d.action, PostUpdate) for d in quick)
+    assert not declared.done()
+    llm.gate.set()
+    deliveries = await declared
+    (update,) = [d.action.update for d in deliveries if isinstance(d.action, PostUpdate)]
+    assert update.headline.endswith("(polished 1)")
+    pending = [d for d in service.pending_deliveries("inc") if isinstance(d.action, PostUpdate)]
+    assert [d.action.update for d in pending] == [update]  # type: ignore[union-attr]
+    updates_table = service.store.table("updates", "inc")
+    assert [row[5] for row in updates_table] == [update.text]
+    service.store.close()
+
+
+async def test_updates_are_worded_in_order_each_against_the_one_before(tmp_path: Path) -> None:
+    """A second update waits for the first one's wording, and is written against it."""
+    llm = GatedPolisher()
+    service = _service(tmp_path / "s.sqlite3", llm)
+    service.ensure_incident("inc", channel_id="inc")
+    first = asyncio.create_task(service.handle(_declare()))
+    await _until(llm.waiting)
+    second = asyncio.create_task(service.handle(_say(2, "[Resolved] all good again", ALICE)))
+    for _ in range(20):
+        await asyncio.sleep(0)
+    assert len(llm.calls) == 0 and not second.done()
+    llm.gate.set()
+    await first
+    await second
+    assert len(llm.calls) == 2
+    first_posted = llm.calls[0][0]
+    assert llm.calls[1][1] is not None
+    assert llm.calls[1][1].headline == first_posted.headline + " (polished 1)"
+    service.store.close()
+
+
+async def test_an_update_cut_off_mid_wording_is_posted_offline_after_a_restart(
+    tmp_path: Path,
+) -> None:
+    """The process dies while the LLM works: the event is kept, and the next start offers
+    the update once, in its offline words."""
+    llm = GatedPolisher()
+    service = _service(tmp_path / "s.sqlite3", llm)
+    service.ensure_incident("inc", channel_id="inc")
+    task = asyncio.create_task(service.handle(_declare()))
+    await _until(llm.waiting)
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+    service.store.close()
+
+    again = _service(tmp_path / "s.sqlite3", RecordingPolisher())
+    (delivery,) = [d for d in again.pending_deliveries("inc") if isinstance(d.action, PostUpdate)]
+    assert isinstance(delivery.action, PostUpdate)
+    assert delivery.action.update.engine == "offline"
+    assert not delivery.action.update.headline.endswith(")")
+    assert await again.handle(_declare()) == []  # the event itself is not handled twice
+    again.store.close()

@@ -17,7 +17,7 @@ query the store; the core never reads them.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -65,6 +65,7 @@ CREATE TABLE IF NOT EXISTS outbox (
     json TEXT NOT NULL,
     delivered INTEGER NOT NULL DEFAULT 0,
     external_id TEXT,
+    held INTEGER NOT NULL DEFAULT 0,
     UNIQUE (incident_id, event_seq, idx)
 );
 CREATE INDEX IF NOT EXISTS outbox_pending ON outbox (delivered, seq);
@@ -139,6 +140,7 @@ class OutboxRow:
     action: Action
     delivered: bool
     external_id: str | None
+    held: bool = False  # persisted, but its LLM wording is still being written
 
 
 @dataclass(frozen=True)
@@ -168,8 +170,15 @@ class SqliteStore:
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute("PRAGMA foreign_keys=ON")
             self._db.executescript(SCHEMA)
+            self._migrate()
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: cannot open the state store ({exc})") from exc
+
+    def _migrate(self) -> None:
+        """Bring a state file written by an earlier version up to this schema."""
+        columns = {r[1] for r in self._db.execute("PRAGMA table_info(outbox)")}
+        if "held" not in columns:
+            self._db.execute("ALTER TABLE outbox ADD COLUMN held INTEGER NOT NULL DEFAULT 0")
 
     def close(self) -> None:
         self._db.close()
@@ -276,8 +285,13 @@ class SqliteStore:
         event: Event,
         actions: list[Action],
         seq: int,
+        held: Collection[int] = (),
     ) -> list[OutboxRow]:
-        """Persist one handled event, its actions and (periodically) the state, atomically."""
+        """Persist one handled event, its actions and (periodically) the state, atomically.
+
+        Actions whose index is in ``held`` are stored as they are (the offline text) but not
+        offered for delivery until ``release`` gives their final wording.
+        """
         rows: list[OutboxRow] = []
         with self._tx() as db:
             db.execute(
@@ -286,8 +300,8 @@ class SqliteStore:
             )
             for idx, action in enumerate(actions):
                 cur = db.execute(
-                    "INSERT INTO outbox (incident_id, event_seq, idx, at, type, json)"
-                    " VALUES (?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO outbox (incident_id, event_seq, idx, at, type, json, held)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
                     (
                         state.id,
                         seq,
@@ -295,10 +309,11 @@ class SqliteStore:
                         action.at.isoformat(),
                         action.type,
                         action.model_dump_json(),
+                        int(idx in held),
                     ),
                 )
                 out_seq = int(cur.lastrowid or 0)
-                rows.append(OutboxRow(out_seq, state.id, action, False, None))
+                rows.append(OutboxRow(out_seq, state.id, action, False, None, idx in held))
                 self._index_action(db, out_seq, action)
             self._index_event(db, state.id, event)
             summary = (state.title, state.phase.value, int(state.is_open))
@@ -334,17 +349,39 @@ class SqliteStore:
     def outbox(
         self, incident_id: str | None = None, *, pending_only: bool = False
     ) -> list[OutboxRow]:
-        sql = "SELECT seq, incident_id, json, delivered, external_id FROM outbox"
+        """Outbox rows in order; ``pending_only``: not delivered and not held."""
+        sql = "SELECT seq, incident_id, json, delivered, external_id, held FROM outbox"
         where, args = [], []
         if incident_id is not None:
             where.append("incident_id = ?")
             args.append(incident_id)
         if pending_only:
-            where.append("delivered = 0")
+            where.append("delivered = 0 AND held = 0")
         if where:
             sql += " WHERE " + " AND ".join(where)
         rows = self._db.execute(sql + " ORDER BY seq", args)
-        return [OutboxRow(r[0], r[1], _ACTION.validate_json(r[2]), bool(r[3]), r[4]) for r in rows]
+        return [
+            OutboxRow(r[0], r[1], _ACTION.validate_json(r[2]), bool(r[3]), r[4], bool(r[5]))
+            for r in rows
+        ]
+
+    def release(self, seq: int, action: Action) -> None:
+        """A held row gets its final wording and becomes deliverable."""
+        with self._tx() as db:
+            db.execute(
+                "UPDATE outbox SET json = ?, held = 0 WHERE seq = ?",
+                (action.model_dump_json(), seq),
+            )
+            if isinstance(action, PostUpdate) and action.draft_for is None:
+                db.execute(
+                    "UPDATE updates SET text = ? WHERE outbox_seq = ?", (action.update.text, seq)
+                )
+
+    def release_all_held(self) -> int:
+        """Make every held row deliverable as stored (the offline text): after a restart,
+        nothing is still writing their wording. Returns how many there were."""
+        with self._tx() as db:
+            return db.execute("UPDATE outbox SET held = 0 WHERE held = 1").rowcount
 
     def mark_delivered(self, seq: int, external_id: str | None = None) -> None:
         self._db.execute(

@@ -41,3 +41,30 @@ def test_query_tables_hold_the_incident(tmp_path: Path) -> None:
     assert updates and all(str(row[5]).startswith("【") for row in updates)
     assert store.table("messages", "another-incident") == []
     store.close()
+
+
+def test_a_state_file_from_before_held_rows_is_migrated(tmp_path: Path) -> None:
+    """An outbox table without the ``held`` column gets it; its rows stay deliverable."""
+    import sqlite3
+
+    path = tmp_path / "old.sqlite3"
+    db = sqlite3.connect(path)
+    db.execute(
+        "CREATE TABLE outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, incident_id TEXT NOT NULL,"
+        " event_seq INTEGER NOT NULL, idx INTEGER NOT NULL, at TEXT NOT NULL, type TEXT NOT NULL,"
+        " json TEXT NOT NULL, delivered INTEGER NOT NULL DEFAULT 0, external_id TEXT,"
+        " UNIQUE (incident_id, event_seq, idx))"
+    )
+    action = '{"type": "notice", "at": "2026-03-01T10:00:00Z", "incident_id": "i",'
+    action += ' "kind": "ack", "text": "ok"}'
+    db.execute(
+        "INSERT INTO outbox (incident_id, event_seq, idx, at, type, json)"
+        " VALUES ('i', 1, 0, '2026-03-01T10:00:00Z', 'notice', ?)",
+        (action,),
+    )
+    db.commit()
+    db.close()
+    store = SqliteStore(path)
+    (row,) = store.outbox("i", pending_only=True)
+    assert row.held is False and row.action.type == "notice"
+    store.close()
