@@ -261,9 +261,8 @@ class IncidentService:
         self._seq[state.id] = seq
         keys.add(key)
         for row in rows:
-            action = row.action
-            if not row.held and isinstance(action, PostUpdate) and action.draft_for is None:
-                self._posted[(state.id, action.update.audience)] = action.update
+            if not row.held:
+                self._remember_posted(row.action)
         # the LLM works on the state as of this event, whatever comes in meanwhile
         snapshot = state.model_copy(deep=True) if held else None
         return _Pending(state.id, event, rows, snapshot)
@@ -410,15 +409,15 @@ class IncidentService:
         """LLM words for an update or an answer; the offline text on any failure.
 
         An update is written against the last one posted for the same readers: its
-        unchanged claims keep their words, and the chat shown is what came after it (up to
-        the update's own time).
+        unchanged claims keep their words, and the chat shown is what came after it.
+        ``state`` is the copy taken when the event was recorded.
         """
         assert self.llm is not None
         try:
             if isinstance(action, PostUpdate):
                 update = action.update
                 previous = self._last_posted(state.id, update.audience)
-                since = [m for m in messages_since(state, previous) if m.at <= update.at]
+                since = messages_since(state, previous)
                 polished = await self.llm.polish_update(
                     state, update, previous=previous, since=since
                 )
