@@ -138,7 +138,7 @@ _HYPOTHETICAL = re.compile(
 )
 _NEGATED = re.compile(
     r"\b(?:not|never|isn't|aren't|wasn't|hasn't|haven't|didn't|doesn't|don't|yet to)\b"
-    r"|まだ|(?:てい|て)ない|ていません|できていな|されていな",
+    r"|まだ|(?:てい|て)ない|ていません|できていな|されていな|(?:も|は)(?:なし|無し|ありません)",
     re.I,
 )
 

@@ -26,6 +26,14 @@ _FILLER = re.compile(
     re.I,
 )
 _SUGGESTION = re.compile(r"\blet's\b|しましょう|しよう", re.I)
+# "ロールバック安全性の確認結果です", "here's what I found:": a lead-in to what follows
+_LEAD_IN = re.compile(
+    r"(?:結果|内容|状況|一覧|まとめ)(?:です|を共有します|は以下(?:です|の通り))[。:：]?$"
+    r"|以下(?:です|の通り)[。:：]?$"
+    r"|^here(?:'s| is| are) (?:what|the (?:results?|summary|findings))\b[^:]*:$"
+    r"|^[^.]*\b(?:results?|summary|findings):$",
+    re.I,
+)
 _HAPPENED_ONLY: frozenset[FactKind] = frozenset({"action", "recovery", "decision", "user_comms"})
 # "since the deploy, X throws 5xx" reports a symptom; the change is only its time reference
 _SINCE_CHANGE = re.compile(
@@ -90,6 +98,7 @@ def extract(state: IncidentState, msg: ChatMessage) -> list[Fact]:
             or fact_text.is_request(sentence)
             or fact_text.states_a_purpose(sentence)
             or _takes_on_a_task(sentence)
+            or _LEAD_IN.search(sentence)
         ):
             continue  # questions, requests and "I'll do X" claim nothing (the roster reads them)
         kind = _pick_kind(state, msg, sentence)

@@ -100,6 +100,7 @@ def test_plain_statements_are_confirmed() -> None:
         "まだ復旧していない",
         "please roll back the release",
         "ロールバックをお願いします",
+        "フィーチャーフラグもなし (切り替えはコードのみ)",
     ],
 )
 def test_things_that_did_not_happen_are_not_actions_or_recoveries(text: str) -> None:
@@ -123,6 +124,10 @@ def test_things_that_did_not_happen_are_not_actions_or_recoveries(text: str) -> 
         "ログは自分が確認します",
         "I need someone to check the CDN logs for 5xx",
         "can someone look at the CDN error graph",
+        "ロールバック安全性の確認結果です",
+        "エラーログの調査結果は以下の通り",
+        "here's what I found in the rollback checklist:",
+        "rollback safety check results:",
     ],
 )
 def test_questions_requests_and_plans_claim_nothing(text: str) -> None:
@@ -136,6 +141,9 @@ def test_questions_requests_and_plans_claim_nothing(text: str) -> None:
         ("ステータスページを更新しました", "user_comms"),
         ("私が確認したところ、決済APIでタイムアウトが出ています", "symptom"),
         ("the CDN logs I was asked to check show 5xx from one region only", "symptom"),
+        ("調査の結果、原因は設定ミスでした", "cause"),
+        ("the rollback results: errors back to normal", "recovery"),
+        ("here's what I found: the connection pool is saturated", "symptom"),
     ],
 )
 def test_look_alikes_of_requests_and_self_assignments_are_still_facts(text: str, kind: str) -> None:
