@@ -50,6 +50,10 @@ class Settings(BaseSettings):
     incident_parent_channel_id: int | None = None
     commander_role_id: int | None = None
     stakeholder_channel_id: int | None = None
+    # with guild ids: sync slash commands to those servers (instant) rather than globally
+    discord_dev_guild_sync: bool = True
+    # "voice_channel_id:incident_channel_id,…": who sits in the call joins that incident
+    voice_links: Annotated[dict[int, int], NoDecode] = Field(default_factory=dict)
 
     # incident behaviour (server defaults; per-incident overrides live in the state)
     language: Literal["ja", "en", "auto"] = "auto"
@@ -90,6 +94,23 @@ class Settings(BaseSettings):
     @classmethod
     def _comma_separated(cls, value: object) -> object:
         return _split(value)
+
+    @field_validator("voice_links", mode="before")
+    @classmethod
+    def _voice_links(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        links: dict[int, int] = {}
+        for pair in (p.strip() for p in value.split(",")):
+            if not pair:
+                continue
+            voice, sep, channel = pair.partition(":")
+            if not sep or not voice.strip().isdigit() or not channel.strip().isdigit():
+                raise ValueError(
+                    f"{pair!r} is not voice_channel_id:incident_channel_id (two numeric ids)"
+                )
+            links[int(voice)] = int(channel)
+        return links
 
     @field_validator("redact_patterns")
     @classmethod

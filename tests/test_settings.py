@@ -27,6 +27,22 @@ def test_comma_separated_lists_and_numbers_come_from_the_environment(
     assert (defaults.idle_minutes, defaults.lang) == (7, "ja")
 
 
+def test_voice_links_and_guild_sync_reach_the_discord_settings(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """VOICE_LINKS pairs a voice channel with an incident channel; a bad pair is named."""
+    from assistant.adapters.discord.runner import discord_settings
+
+    monkeypatch.setenv("VOICE_LINKS", "111:222, 333:444")
+    monkeypatch.setenv("DISCORD_DEV_GUILD_SYNC", "false")
+    config = discord_settings(Settings.load(_env_file=None))
+    assert config.voice_links == {111: 222, 333: 444}
+    assert config.dev_guild_sync is False
+    monkeypatch.setenv("VOICE_LINKS", "111:222,general:444")
+    with pytest.raises(ValidationError, match="'general:444' is not voice_channel_id"):
+        Settings.load(_env_file=None)
+
+
 def test_no_llm_unless_a_model_and_an_endpoint_or_key_are_set(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:

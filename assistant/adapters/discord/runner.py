@@ -26,12 +26,13 @@ def discord_settings(settings: Settings) -> DiscordSettings:
     return DiscordSettings(
         token=settings.discord_token or SecretStr(""),
         guild_ids=list(settings.discord_guild_ids),
-        dev_guild_sync=bool(getattr(settings, "discord_dev_guild_sync", True)),
+        dev_guild_sync=settings.discord_dev_guild_sync,
         channel_patterns=list(settings.channel_patterns),
         category_ids=list(settings.incident_category_ids),
         parent_channel_id=settings.incident_parent_channel_id,
         commander_role_id=settings.commander_role_id,
         stakeholder_channel_id=settings.stakeholder_channel_id,
+        voice_links=dict(settings.voice_links),
     )
 
 
