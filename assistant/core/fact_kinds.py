@@ -105,7 +105,9 @@ KIND_CUES: tuple[tuple[FactKind, re.Pattern[str]], ...] = (
     ("symptom", _re(
         r"\b(?:errors?|5xx|50[0-4]s?|latency|timeouts?|timing out|alerts?|firing|paging"
         r"|crash\w*|oom\w*|restarts|spik\w+|slow|degraded|saturat\w+|throttl\w+|exception"
-        r"|failing|failures?|denied|refused|unhealthy|down|broken|stuck|wedged|hung|hanging"
+        r"|failing|failures?|denied|refused|unhealthy|broken|stuck|wedged|hung|hanging"
+        r"|(?:is|are|was|were|went|gone|goes|go|been|still|completely|totally|fully|hard) down"
+        r"|down (?:for|since|again)"
         r"|not working|isn't working)\b")),
     ("symptom", re.compile(
         r"エラー|遅延|タイムアウト|アラート|落ちて|高負荷|詰まっ|応答(?:が)?な|重い|遅い|失敗"

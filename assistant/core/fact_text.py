@@ -19,6 +19,9 @@ _AT_TOKEN = re.compile(r"(?<![\w.])@[\w.\-]+" + _HONORIFIC)
 _URL = re.compile(r"https?://([^\s/>)]+)(/[^\s>)]*)?")
 _MARKDOWN = re.compile(r"\*+|__|~~|\|\||(?<!\w)_(?=\w)|(?<=\w)_(?!\w)|`")
 _EMPTY_PARENS = re.compile(r"[(（]\s*[)）]")
+# emoji shortcodes (":slightly_smiling_face:", custom "<:name:123>") and chat-client marks
+_EMOJI = re.compile(r"<a?:\w+:\d+>|(?<![\w:]):[a-z_][a-z0-9_+\-]*:(?![\w:])", re.I)
+_CLIENT_MARK = re.compile(r"\((?:edited|編集済み?)\)", re.I)
 _BULLET = re.compile(r"^\s*(?:[-*•・]|#{1,6}|\d+[.)])\s+", re.M)
 _SPACES = re.compile(r"[ \t\u3000]+")
 # Split after Japanese/English sentence ends, and after ". " (not inside v1.2.3).
@@ -57,7 +60,8 @@ def _trim_url(m: re.Match[str]) -> str:
 
 
 def clean(msg: ChatMessage) -> str:
-    """The message as a person wrote it: no code blocks, quotes, mentions or markdown."""
+    """The message as a person wrote it: no code blocks, quotes, mentions, emoji codes,
+    "(edited)" marks or markdown."""
     text = _CODE_BLOCK.sub(" ", msg.content)
     text = _QUOTE_LINE.sub(" ", text)
     text = _RAW_MENTION.sub(" ", text)
@@ -70,6 +74,8 @@ def clean(msg: ChatMessage) -> str:
         text = re.sub(re.escape("@" + name) + _HONORIFIC, " ", text)
     text = _AT_TOKEN.sub(" ", text)
     text = _URL.sub(_trim_url, text)
+    text = _EMOJI.sub(" ", text)
+    text = _CLIENT_MARK.sub(" ", text)
     text = _BULLET.sub("", text)
     text = _MARKDOWN.sub("", text)
     return _EMPTY_PARENS.sub("", text)

@@ -104,6 +104,15 @@ CUES: tuple[Cue, ...] = (
          r"\b(?:back to normal|(?:has|have) recovered|recovered|no (?:more|new) errors"
          r"|back to (?:0|zero)|(?:working|works|work|succeeding|up) again"
          r"|errors? (?:are |have )?(?:gone|cleared|stopped|subsided))\b"),
+    # "that worked!", "the restart fixed it": the last thing tried brought the service back
+    _cue("recovered", Phase.MONITORING,
+         r"(?:^|[,.;:!]\s*|\b(?:ok|okay|yes|yay|great|nice|and|so|wow)[,!]?\s+)"
+         r"(?:that|this|it|the (?:fix|rollback|revert|restart|redeploy|patch|change|failover))"
+         r" (?:worked|did the trick|fixed it)\b"
+         r"(?!\s+(?:for|before|until|last|previously|yesterday|then|in the past|fine for))"),
+    _cue("recovered", Phase.MONITORING,
+         r"(?:直りました|直った(?:よう|みたい)?(?:です)?(?:[。！!]|$)|効きました|効いた(?:よう|みたい)"
+         r"(?:です)?(?:[。！!]|$))"),
     _cue("recovered", Phase.MONITORING,
          r"(?:経過観察|様子見|監視)(?:と(?:します|しましょう)|に(?:入|移)|フェーズ)", declare=True),
     _cue("recovered", Phase.MONITORING,

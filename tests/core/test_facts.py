@@ -151,6 +151,27 @@ def test_look_alikes_of_requests_and_self_assignments_are_still_facts(text: str,
     assert [f.kind for f in extract(text)] == [kind]
 
 
+def test_emoji_codes_and_edit_marks_are_not_part_of_a_fact() -> None:
+    """Slack/Discord emoji codes and "(edited)" are client furniture, not words."""
+    fact = one("boskos went down before midnight :fearful: (edited)")
+    assert fact.text == "boskos went down before midnight"
+    assert extract(":lgtm: :car: :battery:") == []
+    assert one("errors at 10:30:45 on every node").text == "errors at 10:30:45 on every node"
+
+
+@pytest.mark.parametrize(
+    ("text", "kinds"),
+    [
+        ("turtles all the way down", []),
+        ("I feel like I'm down the wrong rabbit hole", []),
+        ("boskos went down shortly before midnight", ["symptom"]),
+        ("the hub has been down since 10:00", ["symptom"]),
+    ],
+)
+def test_down_is_a_symptom_only_when_something_is_down(text: str, kinds: list[str]) -> None:
+    assert [f.kind for f in extract(text)] == kinds
+
+
 def test_questions_to_the_bot_are_not_facts() -> None:
     """A message mentioning the bot is a question for it, not a claim about the incident."""
     bot = User(id="b0", name="helper", is_bot=True)

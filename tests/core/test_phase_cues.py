@@ -231,6 +231,11 @@ def test_reason_names_the_source_in_the_incident_language() -> None:
         (P.MITIGATING, "ここから監視フェーズに移ります", P.MONITORING),
         (P.MONITORING, "問題ないので復旧宣言します", P.RESOLVED),
         (P.MONITORING, "収束を宣言しました", P.RESOLVED),
+        # the last thing tried worked
+        (P.MITIGATING, "that worked! new nodes are coming up", P.MONITORING),
+        (P.MITIGATING, "the restart fixed it", P.MONITORING),
+        (P.MITIGATING, "再起動したら直りました", P.MONITORING),
+        (P.MITIGATING, "フラグを切ったら効いたみたいです", P.MONITORING),
     ],
 )
 def test_more_real_phrasings_are_read(current: Phase, text: str, expected: Phase) -> None:
@@ -277,6 +282,15 @@ def test_more_real_phrasings_are_read(current: Phase, text: str, expected: Phase
         (P.MONITORING, "helper, 復旧宣言します"),
         (P.MITIGATING, "様子見フェーズに入るかはまだ決めてません"),
         (P.MITIGATING, "429 がまだ出ています"),
+        (P.MITIGATING, "I don't think that worked"),
+        (P.MITIGATING, "I think that worked"),
+        (P.MITIGATING, "did that work?"),
+        (P.MITIGATING, "if the restart fixed it we can stand down"),
+        (P.MITIGATING, "まだ直っていません"),
+        (P.MITIGATING, "直ったら教えてください"),
+        (P.MITIGATING, "直りましたか？"),
+        (P.MITIGATING, "it replaced a version that worked for months"),
+        (P.MITIGATING, "the rollback worked last time, so let's try it"),
     ],
 )
 def test_new_phrasings_keep_their_guards(current: Phase, text: str) -> None:
