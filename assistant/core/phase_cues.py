@@ -102,7 +102,8 @@ CUES: tuple[Cue, ...] = (
          r"|look(?:s|ing)? (?:good|healthy|normal|fine)|green|healthy)"),
     _cue("recovered", Phase.MONITORING,
          r"\b(?:back to normal|(?:has|have) recovered|recovered|no (?:more|new) errors"
-         r"|back to (?:0|zero)|(?:working|works|work|succeeding|up) again"
+         r"|back to (?:0|zero)|(?:working|works|work|succeeding|up|running|responding"
+         r"|serving) again"
          r"|errors? (?:are |have )?(?:gone|cleared|stopped|subsided))\b"),
     # "that worked!", "the restart fixed it": the last thing tried brought the service back
     _cue("recovered", Phase.MONITORING,
@@ -110,6 +111,10 @@ CUES: tuple[Cue, ...] = (
          r"(?:that|this|it|the (?:fix|rollback|revert|restart|redeploy|patch|change|failover))"
          r" (?:worked|did the trick|fixed it)\b"
          r"(?!\s+(?:for|before|until|last|previously|yesterday|then|in the past|fine for))"),
+    # "ユーザーのサーバーも起動するようになりました": it works now
+    _cue("recovered", Phase.MONITORING,
+         r"(?:起動|動作|利用|接続|表示|ログイン|決済|購入|送信|アップロード)(?:する|でき)る?"
+         r"ようになりました|(?:使える|動く|繋がる|つながる|開ける|見える)ようになりました"),
     _cue("recovered", Phase.MONITORING,
          r"(?:直りました|直った(?:よう|みたい)?(?:です)?(?:[。！!]|$)|効きました|効いた(?:よう|みたい)"
          r"(?:です)?(?:[。！!]|$))"),
@@ -167,6 +172,11 @@ CUES: tuple[Cue, ...] = (
          r"\b(?:started|starting|initiated|kicked off|deploying|applying|applied|shipping"
          r"|pushing|pushed)\b.{0,12}?\b(?:the )?(?:rollback|revert|hot-?fix|fix|patch|failover"
          r"|mitigation|workaround)\b"),
+    # "deploying the fixed image", "rolled out the patched build"
+    _cue("fix_started", Phase.MITIGATING,
+         r"\b(?:deploying|deployed|rolling out|rolled out|shipping|shipped|pushing|pushed"
+         r"|applying|applied)\b.{0,12}?\b(?:fixed|patched|corrected) (?:image|build|version"
+         r"|release|binary|config|definition|manifest|chart|container)\b"),
     _cue("fix_started", Phase.MITIGATING,
          r"\b(?:disabled|turned off|switched off|flipped off|toggled off)\b.{0,20}?\bflag\b"
          r"|\bflag\b.{0,20}?\b(?:is |now )?(?:off|disabled)\b"),
@@ -177,6 +187,10 @@ CUES: tuple[Cue, ...] = (
          r"(?:開始|実施|実行|適用|デプロイ|リリース|マージ|反映)?(?:中|します|しました|しています|して"
          r"います|開始|完了|を開始|を実施|を実行|を適用|を始め(?:ます|ました|ています|てます)"
          r"|始め(?:ます|ました|ています|てます))"),
+    # "別ゾーンも使えるように変更しました": a change made so that something works again
+    _cue("fix_started", Phase.MITIGATING,
+         r"(?:できる|使える|通る|動く|届く|繋がる|つながる|スケールする|起動する)ように"
+         r"(?:設定を)?(?:変更|設定|修正|変え|切り替え)(?:しました|ました|ています|てます|中)"),
     # "設定を元に戻しました", "値を変更前に戻してます": the change itself put back
     _cue("fix_started", Phase.MITIGATING,
          r"(?:設定|設定値|値|バージョン|リリース|デプロイ|変更|コンフィグ|config|ルール)(?:を)"
@@ -218,6 +232,10 @@ CUES: tuple[Cue, ...] = (
          r"|で確定|と確定|に確定|が確定|確定しました|確定です)"),
     _cue("cause_found", Phase.IDENTIFIED,
          r"側の(?:問題|障害|不具合)(?:です|でした|だ|と判明|で確定|確定)"),
+    # "ゾーンのリソース枯渇が原因です": the cause named before the word 原因
+    _cue("cause_found", Phase.IDENTIFIED,
+         r"(?:が|こそが)(?:根本)?原因(?:です|でした|だった|と(?:判明|特定|確定|断定)"
+         r"|で(?:確定|間違いな))(?:[。!！ね]|$|し|。)"),
     _cue("cause_found", Phase.IDENTIFIED,
          r"原因(?:を|が)?(?:特定|判明)|原因(?:が)?(?:わか|分か)(?:った|りました)|原因(?:は|が).{1,40}?(?:です|だ)(?:[。!！]|$)"),
 )  # fmt: skip

@@ -236,6 +236,15 @@ def test_reason_names_the_source_in_the_incident_language() -> None:
         (P.MITIGATING, "the restart fixed it", P.MONITORING),
         (P.MITIGATING, "再起動したら直りました", P.MONITORING),
         (P.MITIGATING, "フラグを切ったら効いたみたいです", P.MONITORING),
+        # the cause named before 原因; the fixed build going out; a change made so it works
+        (P.INVESTIGATING, "ゾーンのリソース枯渇が原因です", P.IDENTIFIED),
+        (P.INVESTIGATING, "昨日の設定変更が原因でした", P.IDENTIFIED),
+        (P.IDENTIFIED, "PR merged, deploying the fixed image now", P.MITIGATING),
+        (P.IDENTIFIED, "rolled out the patched build to all regions", P.MITIGATING),
+        (P.IDENTIFIED, "別ゾーンも使えるように変更しました", P.MITIGATING),
+        (P.MITIGATING, "ユーザーのサーバーも起動するようになりました", P.MONITORING),
+        (P.MITIGATING, "ログインできるようになりました", P.MONITORING),
+        (P.MITIGATING, "the API is responding again", P.MONITORING),
     ],
 )
 def test_more_real_phrasings_are_read(current: Phase, text: str, expected: Phase) -> None:
@@ -291,6 +300,15 @@ def test_more_real_phrasings_are_read(current: Phase, text: str, expected: Phase
         (P.MITIGATING, "直りましたか？"),
         (P.MITIGATING, "it replaced a version that worked for months"),
         (P.MITIGATING, "the rollback worked last time, so let's try it"),
+        (P.INVESTIGATING, "ゾーンのリソース枯渇が原因ですか？"),
+        (P.INVESTIGATING, "ゾーンのリソース枯渇が原因かもしれません"),
+        (P.INVESTIGATING, "リリースが原因ではないです"),
+        (P.IDENTIFIED, "should we deploy the fixed image?"),
+        (P.IDENTIFIED, "not deploying the fixed image until QA signs off"),
+        (P.IDENTIFIED, "別ゾーンも使えるように変更しますか？"),
+        (P.IDENTIFIED, "別ゾーンも使えるように変更してください"),
+        (P.MITIGATING, "ログインできるようになりましたか？"),
+        (P.MITIGATING, "まだログインできるようになりません"),
     ],
 )
 def test_new_phrasings_keep_their_guards(current: Phase, text: str) -> None:
