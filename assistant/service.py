@@ -14,6 +14,7 @@ process stops meanwhile, the next start posts the offline text.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -62,6 +63,7 @@ class Polisher(Protocol):
         *,
         previous: StatusUpdate | None,
         since: list[ChatMessage],
+        remember: bool = True,
     ) -> StatusUpdate: ...
 
     async def polish_answer(
@@ -158,7 +160,8 @@ class IncidentService:
         self._keys: dict[str, set[str]] = {}
         # the last update posted per (incident, audience), as posted (LLM words included)
         self._posted: dict[tuple[str, str], StatusUpdate | None] = {}
-        self._wording: dict[str, asyncio.Lock] = {}  # per incident: updates worded in order
+        # per incident: the turn of the last event with an update (updates go out in order)
+        self._turns: dict[str, asyncio.Future[None]] = {}
         self._lock = asyncio.Lock()
         released = store.release_all_held()
         if released:
@@ -260,41 +263,54 @@ class IncidentService:
             raise
         self._seq[state.id] = seq
         keys.add(key)
-        for row in rows:
-            if not row.held:
-                self._remember_posted(row.action)
+        # updates go out (and are worded) in the order their events were recorded
+        after = turn = None
+        if any(isinstance(r.action, PostUpdate) and r.action.draft_for is None for r in rows):
+            after = self._turns.get(state.id)
+            turn = asyncio.get_running_loop().create_future()
+            self._turns[state.id] = turn
         # the LLM works on the state as of this event, whatever comes in meanwhile
         snapshot = state.model_copy(deep=True) if held else None
-        return _Pending(state.id, event, rows, snapshot)
+        return _Pending(state.id, event, rows, snapshot, after, turn)
 
     async def _finish(self, pending: _Pending) -> list[Delivery]:
         """Word the held actions through the LLM, release them, and return the deliveries.
 
-        Updates of one incident are worded one at a time, in order, each against the one
-        before it; answers do not wait for them.
+        An event with an update waits for the previous such event of its incident to finish
+        first, so updates are worded and delivered in order, each against the one before;
+        events without one (answers, flags, …) never wait for them. If this is cancelled or
+        fails, what is still held is released with its offline text, to be delivered by the
+        next sweep of pending deliveries.
         """
-        if pending.state is None:
-            return [Delivery.from_row(r) for r in pending.rows]
-        state = pending.state
         final: dict[int, Action] = {}
-        updates = [r for r in pending.rows if r.held and isinstance(r.action, PostUpdate)]
-        if updates:
-            async with self._wording_lock(pending.incident_id):
-                for row in updates:
-                    final[row.seq] = await self._word(state, pending.event, row.action)
+        try:
+            if pending.after is not None and not pending.after.done():
+                await asyncio.shield(pending.after)  # our cancellation must not cancel theirs
+            for row in pending.rows:
+                if isinstance(row.action, PostUpdate):
+                    if row.held:
+                        final[row.seq] = await self._word(pending, row.action)
+                        self.store.release(row.seq, final[row.seq])
+                    self._remember_posted(final.get(row.seq, row.action))
+            if pending.turn is not None:
+                pending.turn.set_result(None)
+            for row in pending.rows:
+                if row.held and row.seq not in final:
+                    final[row.seq] = await self._word(pending, row.action)
                     self.store.release(row.seq, final[row.seq])
-                    self._remember_posted(final[row.seq])
-        for row in pending.rows:
-            if row.held and row.seq not in final:
-                final[row.seq] = await self._word(state, pending.event, row.action)
-                self.store.release(row.seq, final[row.seq])
+        except BaseException:
+            for row in pending.rows:
+                if row.held and row.seq not in final:
+                    with contextlib.suppress(Exception):
+                        self.store.release(row.seq, row.action)
+            raise
+        finally:
+            if pending.turn is not None and not pending.turn.done():
+                pending.turn.set_result(None)
         return [
             Delivery.from_row(replace(r, action=final.get(r.seq, r.action), held=False))
             for r in pending.rows
         ]
-
-    def _wording_lock(self, incident_id: str) -> asyncio.Lock:
-        return self._wording.setdefault(incident_id, asyncio.Lock())
 
     def _remember_posted(self, action: Action) -> None:
         if isinstance(action, PostUpdate) and action.draft_for is None:
@@ -385,6 +401,9 @@ class IncidentService:
         state = self.state(incident_id)
         if state is None or state.commander is None:
             return []
+        # the commander may have edited the words: no claim vouches for its LLM wording now
+        claims = [c.model_copy(update={"basis": None}) for c in update.claims]
+        update = update.model_copy(update={"claims": claims})
         event = Command(
             at=update.at,
             incident_id=incident_id,
@@ -405,21 +424,26 @@ class IncidentService:
         return answer.model_copy(update={"text": self.redactor.sanitize_output(answer.text)})
 
     # ------------------------------------------------------------------ LLM wording
-    async def _word(self, state: IncidentState, event: Event, action: Action) -> Action:
+    async def _word(self, pending: _Pending, action: Action) -> Action:
         """LLM words for an update or an answer; the offline text on any failure.
 
         An update is written against the last one posted for the same readers: its
         unchanged claims keep their words, and the chat shown is what came after it.
-        ``state`` is the copy taken when the event was recorded.
+        The state used is the copy taken when the event was recorded.
         """
-        assert self.llm is not None
+        assert self.llm is not None and pending.state is not None
+        state, event = pending.state, pending.event
         try:
             if isinstance(action, PostUpdate):
                 update = action.update
                 previous = self._last_posted(state.id, update.audience)
                 since = messages_since(state, previous)
                 polished = await self.llm.polish_update(
-                    state, update, previous=previous, since=since
+                    state,
+                    update,
+                    previous=previous,
+                    since=since,
+                    remember=action.draft_for is None,  # a draft may yet be discarded
                 )
                 action = action.model_copy(update={"update": polished})
             elif isinstance(action, Reply) and isinstance(event, MessagePosted):
@@ -440,6 +464,8 @@ class _Pending:
     event: Event
     rows: list[OutboxRow]
     state: IncidentState | None = None  # a copy for the LLM, when some rows are held
+    after: asyncio.Future[None] | None = None  # the previous update-bearing event's turn
+    turn: asyncio.Future[None] | None = None  # done when this event's updates are out
 
 
 def _wordable(action: Action, event: Event) -> bool:

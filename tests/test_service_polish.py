@@ -44,6 +44,7 @@ class RecordingPolisher:
         *,
         previous: StatusUpdate | None,
         since: list[ChatMessage],
+        remember: bool = True,
     ) -> StatusUpdate:
         self.calls.append((update, previous))
         n = len(self.calls)
@@ -158,10 +159,13 @@ class GatedPolisher(RecordingPolisher):
         *,
         previous: StatusUpdate | None,
         since: list[ChatMessage],
+        remember: bool = True,
     ) -> StatusUpdate:
         self.waiting.set()
         await self.gate.wait()
-        return await super().polish_update(state, update, previous=previous, since=since)
+        return await super().polish_update(
+            state, update, previous=previous, since=since, remember=remember
+        )
 
 
 def _declare() -> Command:
@@ -256,3 +260,60 @@ async def test_an_update_cut_off_mid_wording_is_posted_offline_after_a_restart(
     assert not delivery.action.update.headline.endswith(")")
     assert await again.handle(_declare()) == []  # the event itself is not handled twice
     again.store.close()
+
+
+async def test_an_approved_draft_waits_for_the_update_being_worded(tmp_path: Path) -> None:
+    """Posted while an earlier update is with the LLM, the draft goes out after it, is the
+    next update's previous, and lends no LLM wording (the commander may have edited it)."""
+    llm = GatedPolisher()
+    service = _service(tmp_path / "s.sqlite3", llm)
+    service.ensure_incident("inc", channel_id="inc")
+    auto_task = asyncio.create_task(service.handle(_declare()))
+    await _until(llm.waiting)
+    auto = next(
+        r.action.update for r in service.store.outbox("inc") if isinstance(r.action, PostUpdate)
+    )
+    claims = [c.model_copy(update={"basis": "k"}) for c in auto.claims]
+    approved = auto.model_copy(
+        update={
+            "at": T0 + timedelta(minutes=5),
+            "headline": "[Investigating] approved words",
+            "kind": "manual",
+            "claims": claims,
+        }
+    )
+    draft_task = asyncio.create_task(service.post_draft("inc", approved))
+    for _ in range(20):
+        await asyncio.sleep(0)
+    assert not draft_task.done()  # waits for the update before it
+    llm.gate.set()
+    first = [d for d in await auto_task if isinstance(d.action, PostUpdate)]
+    second = [d for d in await draft_task if isinstance(d.action, PostUpdate)]
+    assert first[0].seq < second[0].seq
+    posted = second[0].action.update  # type: ignore[union-attr]
+    assert posted.headline == "[Investigating] approved words"
+    assert all(c.basis is None for c in posted.claims)
+    assert service._last_posted("inc", posted.audience) == posted
+    service.store.close()
+
+
+async def test_a_wording_cut_off_in_process_is_released_offline_at_once(tmp_path: Path) -> None:
+    """Cancelled while the LLM works, the update is released with its offline text for the
+    next sweep of pending deliveries; nothing waits for a restart."""
+    llm = GatedPolisher()
+    service = _service(tmp_path / "s.sqlite3", llm)
+    service.ensure_incident("inc", channel_id="inc")
+    task = asyncio.create_task(service.handle(_declare()))
+    await _until(llm.waiting)
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+    (delivery,) = [d for d in service.pending_deliveries("inc") if isinstance(d.action, PostUpdate)]
+    assert delivery.action.update.engine == "offline"  # type: ignore[union-attr]
+    # and the next update does not wait for the cancelled one
+    llm.gate.set()
+    later = await asyncio.wait_for(
+        service.handle(_say(30, "[Resolved] all good again", ALICE)), timeout=10
+    )
+    assert any(isinstance(d.action, PostUpdate) for d in later)
+    service.store.close()

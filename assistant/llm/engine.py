@@ -100,7 +100,13 @@ class LLMEngine:
         *,
         previous: StatusUpdate | None,
         since: list[ChatMessage],
+        remember: bool = True,
     ) -> StatusUpdate:
+        """The update in the LLM's words, or the offline one marked ``offline-fallback``.
+
+        ``remember``: keep its wording for later updates (not for a draft the commander
+        may still discard).
+        """
         fallback = update.model_copy(update={"engine": "offline-fallback"})
         try:
             label = phase_label(update.phase, update.lang, state.config.phase_labels)
@@ -160,7 +166,8 @@ class LLMEngine:
                 "engine": "llm",
             }
         )
-        self.wording.remember(state.id, polished)
+        if remember:
+            self.wording.remember(state.id, polished)
         return polished.model_copy(update={"text": clean(self.render(polished))})
 
     def _update_prompt(
