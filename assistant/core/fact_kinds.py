@@ -29,6 +29,12 @@ def _re(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, _I)
 
 
+# "エラーはありません", "5xxも出ていません": good news whose words are a negation
+NO_ERRORS_JA = re.compile(
+    r"(?:エラー|5xx|50[0-4]|アラート|タイムアウト)(?:は|も)(?:なし|無し|ありません|出ていません"
+    r"|出てません|出ていない|出なくなりました)"
+)
+
 KIND_CUES: tuple[tuple[FactKind, re.Pattern[str]], ...] = (
     ("escalation", _re(
         r"\b(?:need|needs|needed|waiting (?:on|for)|pending|awaiting|get|ask\w*)\b.{0,30}?"
@@ -65,6 +71,7 @@ KIND_CUES: tuple[tuple[FactKind, re.Pattern[str]], ...] = (
         r"|looks? (?:healthy|normal|good) (?:now|again)"
         r"|fully restored|restored|back to (?:0|zero)"
         r"|(?:working|works|work|succeeding|up) again)\b")),
+    ("recovery", NO_ERRORS_JA),
     ("recovery", re.compile(
         r"(?:平常|正常|通常)(?:値|時|状態)?(?:に|へ)(?:戻|復帰)|回復|復旧(?:しました|した|して|を確認"
         r"|完了|傾向)|(?:エラー|5xx|50[0-4]|アラート)(?:が|は)?(?:出なくな|止ま|収ま|消え|解消|ゼロ)")),
@@ -107,7 +114,7 @@ KIND_CUES: tuple[tuple[FactKind, re.Pattern[str]], ...] = (
         r"|crash\w*|oom\w*|restarts|spik\w+|slow|degraded|saturat\w+|throttl\w+|exception"
         r"|failing|failures?|denied|refused|unhealthy|broken|stuck|wedged|hung|hanging"
         r"|(?:is|are|was|were|went|gone|goes|go|been|still|completely|totally|fully|hard) down"
-        r"|down (?:for|since|again)"
+        r"|down (?:for|since|again)|(?<!way )down(?=\s*[.!?]*\s*$)"
         r"|not working|isn't working)\b")),
     ("symptom", re.compile(
         r"エラー|遅延|タイムアウト|アラート|落ちて|高負荷|詰まっ|応答(?:が)?な|重い|遅い|失敗"

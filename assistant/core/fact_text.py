@@ -144,7 +144,9 @@ _HYPOTHETICAL = re.compile(
 )
 _NEGATED = re.compile(
     r"\b(?:not|never|isn't|aren't|wasn't|hasn't|haven't|didn't|doesn't|don't|yet to)\b"
-    r"|まだ|(?:てい|て)ない|ていません|できていな|されていな|(?:も|は)(?:なし|無し|ありません)",
+    r"|まだ|(?:てい|て)ない|ていません|できていな|されていな"
+    # "フラグもなし" negates; "エラーはありません" is good news, not a negated action
+    r"|(?<!エラー)(?<!アラート)(?<!5xx)(?<!タイムアウト)(?:も|は)(?:なし|無し|ありません)",
     re.I,
 )
 
@@ -155,7 +157,8 @@ def is_hypothetical(sentence: str) -> bool:
 
 
 _REQUEST = re.compile(
-    r"お願い|ください|下さい|てほしい|て欲しい|でほしい|てもらいたい|もらえ|ていただけ"
+    r"お願い|ください|下さい|てほしい|て欲しい|でほしい|てもらいたい|もらえ"
+    r"|ていただけ(?:ます|ません|る|れば)"
     r"|\b(?:please|pls|can you|could you|would you|can (?:someone|somebody|anyone)"
     r"|(?:i|we) need (?:someone|somebody|you|one of you) to)\b",
     re.I,

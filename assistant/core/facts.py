@@ -43,12 +43,19 @@ _SINCE_CHANGE = re.compile(
 )
 
 
+_ALSO_HERE = re.compile(
+    r"(?:私|わたし|自分|僕|ぼく|俺|おれ|こちら|うち)(?:で|に|の方で|のほうで)?も"
+)
+
+
 def _takes_on_a_task(sentence: str) -> bool:
     """ "ログは私が確認します": someone taking a task on, the roster's business, not a fact.
 
     English "I'll …" is already a plan (``fact_text.is_hypothetical``); the Japanese
     volitional "〜します" looks like a plain statement, so the roster's phrases decide.
     """
+    if _ALSO_HERE.search(sentence):
+        return False  # "こちらでも同じエラーが発生します": a report from another place
     return any(p.search(sentence) for p in roster_phrases.SELF_JA)
 
 
@@ -64,6 +71,8 @@ def _pick_kind(state: IncidentState, msg: ChatMessage, sentence: str) -> FactKin
         if later:
             kinds = [*later, *kinds]
     for kind in kinds:
+        if kind == "recovery" and not question and fact_kinds.NO_ERRORS_JA.search(sentence):
+            return kind  # its negation is the good news itself
         if kind in _HAPPENED_ONLY:
             if question or fact_text.is_negated(sentence) or fact_text.is_request(sentence):
                 continue

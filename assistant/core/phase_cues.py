@@ -110,14 +110,18 @@ CUES: tuple[Cue, ...] = (
          r"(?:^|[,.;:!]\s*|\b(?:ok|okay|yes|yay|great|nice|and|so|wow)[,!]?\s+)"
          r"(?:that|this|it|the (?:fix|rollback|revert|restart|redeploy|patch|change|failover))"
          r" (?:worked|did the trick|fixed it)\b"
-         r"(?!\s+(?:for|before|until|last|previously|yesterday|then|in the past|fine for))"),
+         r"(?!\s+(?:for|before|until|last|previously|yesterday|then|in the past|fine for"
+         r"|locally|(?:in|on) (?:staging|stage|canary|dev|test|qa|local|my|one|some)))"
+         r"(?!.*\bbut\b)"),
     # "ユーザーのサーバーも起動するようになりました": it works now
     _cue("recovered", Phase.MONITORING,
          r"(?:起動|動作|利用|接続|表示|ログイン|決済|購入|送信|アップロード)(?:する|でき)る?"
          r"ようになりました|(?:使える|動く|繋がる|つながる|開ける|見える)ようになりました"),
+    # not elsewhere (staging), not before (前回), not "直りましたが、まだ…"
     _cue("recovered", Phase.MONITORING,
-         r"(?:直りました|直った(?:よう|みたい)?(?:です)?(?:[。！!]|$)|効きました|効いた(?:よう|みたい)"
-         r"(?:です)?(?:[。！!]|$))"),
+         r"^(?!.*(?:前回|以前|この前|ステージング|検証環境|テスト環境|開発環境|ローカル|一部だけ))"
+         r".*?(?:直りました|直った(?:よう|みたい)?(?:です)?|効きました|効いた(?:よう|みたい)"
+         r"(?:です)?)(?!が|けど|けれど)(?:[。！!]|$)"),
     _cue("recovered", Phase.MONITORING,
          r"(?:経過観察|様子見|監視)(?:と(?:します|しましょう)|に(?:入|移)|フェーズ)", declare=True),
     _cue("recovered", Phase.MONITORING,

@@ -24,6 +24,7 @@ from assistant.core.safety import neutralize_mentions
 
 _ESCAPES = str.maketrans({"<": "‹", ">": "›"})
 MAX_MESSAGE_TOKENS = 160
+MIN_CHORUS_CHARS = 12  # shorter texts are answers to different questions, not a chorus
 
 
 def as_data(text: str) -> str:
@@ -56,6 +57,8 @@ def chat_lines(messages: list[ChatMessage]) -> list[tuple[str, list[str]]]:
     groups: dict[str, list[tuple[int, ChatMessage]]] = {}
     for pos, msg in enumerate(messages):
         key = " ".join(_one_line(msg.content).casefold().split())
+        if len(key) < MIN_CHORUS_CHARS:
+            key = f"\x00{msg.id}"  # "yes", "ok": each answers its own question
         groups.setdefault(key, []).append((pos, msg))
     lines: list[tuple[str, list[str]]] = []
     for group in sorted(groups.values(), key=lambda g: g[-1][0]):

@@ -150,7 +150,8 @@ def merge_claims(draft: UpdateDraft, split: ClaimSplit, *, deleted: set[str]) ->
 
     A reworded claim gets back all sources of every sent claim it cites, and takes the
     place of the sent claim it best matches (``_best_match``), or of the first it cites on
-    a tie; one citing none of them goes last. When the match is unambiguous and no other
+    a tie; one citing none of them goes last, unless all it cites is cited by carried claims
+    (it would repeat one the model was not shown). When the match is unambiguous and no other
     reworded claim shares it, the claim records the sent claim's key as its ``basis``, so
     the next update can carry it.
     """
@@ -192,7 +193,10 @@ def merge_claims(draft: UpdateDraft, split: ClaimSplit, *, deleted: set[str]) ->
             n_sent += 1
         else:
             merged.append(claim)
-    return [*merged, *unplaced]
+    # a claim citing only what carried claims cite repeats one the model was not shown
+    carried_ids = {s for c in split.carried for s in c.source_ids}
+    extra = [c for c in unplaced if not (carried_ids and set(c.source_ids) <= carried_ids)]
+    return [*merged, *extra]
 
 
 def _best_match(claim: DraftClaim, found: list[int], sent: list[Claim]) -> int | None:

@@ -144,6 +144,10 @@ def test_questions_requests_and_plans_claim_nothing(text: str) -> None:
         ("調査の結果、原因は設定ミスでした", "cause"),
         ("the rollback results: errors back to normal", "recovery"),
         ("here's what I found: the connection pool is saturated", "symptom"),
+        ("こちらでも同じエラーが発生します", "symptom"),
+        ("ベンダーに再起動していただけました", "action"),
+        ("再起動後、エラーはありません", "recovery"),
+        ("ロールバック後は5xxも出ていません", "recovery"),
     ],
 )
 def test_look_alikes_of_requests_and_self_assignments_are_still_facts(text: str, kind: str) -> None:
@@ -166,6 +170,8 @@ def test_emoji_codes_and_edit_marks_are_not_part_of_a_fact() -> None:
         ("I feel like I'm down the wrong rabbit hole", []),
         ("boskos went down shortly before midnight", ["symptom"]),
         ("the hub has been down since 10:00", ["symptom"]),
+        ("payments API down", ["symptom"]),
+        ("site down again.", ["symptom"]),
     ],
 )
 def test_down_is_a_symptom_only_when_something_is_down(text: str, kinds: list[str]) -> None:

@@ -80,6 +80,29 @@ def test_unchanged_claims_are_carried_and_changed_ones_sent() -> None:
     assert merged[1].basis == claim_key(now[1])
 
 
+def test_a_rewording_of_a_carried_claim_is_not_added_twice() -> None:
+    """The model was not shown carried claims; one it writes from their sources is dropped,
+    while one from new chat is kept."""
+    update = make_case("en").update
+    split = split_claims(update, 1000)
+    previous = _polished(update, merge_claims(_draft(split.sent), split, deleted=set()))
+    impact, suspected, actions = update.claims
+    changed = suspected.model_copy(update={"text": "Release v2.14.3 is probably the cause."})
+    split2 = split_claims(_next(update, [impact, changed, actions]), 1000, previous=previous)
+    draft = _draft(split2.sent)
+    extra = [
+        {"section": "impact", "certainty": "confirmed", "text": "30% fail", "source_ids": ["m1"]},
+        {"section": "confirmed", "certainty": "confirmed", "text": "new", "source_ids": ["m5"]},
+    ]
+    draft = UpdateDraft.model_validate(
+        {"headline": draft.headline, "claims": [*draft.model_dump()["claims"], *extra]}
+    )
+    merged = merge_claims(draft, split2, deleted=set())
+    assert [c.text for c in merged][-1] == "new"
+    assert "30% fail" not in [c.text for c in merged]
+    assert len(merged) == 4
+
+
 def test_a_change_of_certainty_is_a_new_claim() -> None:
     """Suspected → confirmed must be reworded again (the mark and the words change)."""
     update = make_case("en").update
@@ -194,6 +217,13 @@ def test_the_same_words_from_several_people_are_one_chat_line() -> None:
     chorus = lines[1][0]
     assert "alice, carol, bob (3 messages): checkout times out" in chorus
     assert chorus.startswith("[m10, m12, m13]")
+    short = [
+        ChatMessage(id="m20", author=ALICE, at=at, content="is the rollback done?"),
+        ChatMessage(id="m21", author=BOB, at=at, content="yes"),
+        ChatMessage(id="m22", author=ALICE, at=at, content="should we page the DB team?"),
+        ChatMessage(id="m23", author=BOB, at=at, content="yes"),
+    ]
+    assert [ids for _, ids in chat_lines(short)] == [["m20"], ["m21"], ["m22"], ["m23"]]
 
 
 def test_the_state_lists_each_fact_once_without_ids() -> None:
@@ -242,3 +272,24 @@ async def test_the_second_prompt_sends_only_what_changed(
     ]
     assert second.claims[0].source_ids == ["m1", "m5"]
     assert "[#m1 #m5]" in second.text, second.text
+
+
+async def test_a_draft_lends_no_wording_until_it_is_posted(
+    server: FakeOpenAIServer, wire: Callable[..., Wired]
+) -> None:
+    """/update drafts are polished with remember=False: a discarded draft's words never
+    come back in a later update."""
+
+    def reword(request: dict[str, Any]) -> Reply:
+        return rewrite_draft(request, reword="Draft words: ")
+
+    server.responder = reword
+    w = wire()
+    case = make_case("en")
+    draft = await w.engine.polish_update(
+        case.state, case.update, previous=None, since=case.since, remember=False
+    )
+    assert draft.engine == "llm"
+    later = _next(case.update, case.update.claims)
+    split = split_claims(later, 1000, remembered=w.engine.wording.recall("inc-1", later))
+    assert split.carried == [] and split.sent == later.claims
