@@ -43,6 +43,9 @@ _SINCE_CHANGE = re.compile(
 )
 
 
+_SELF_HINT = re.compile(
+    r"私|わたし|自分|僕|ぼく|俺|おれ|こちら|うち|担当します|引き受けます|巻き取ります|やります|持ちます"
+)
 _ALSO_HERE = re.compile(
     r"(?:私|わたし|自分|僕|ぼく|俺|おれ|こちら|うち)(?:で|に|の方で|のほうで)?も"
 )
@@ -54,6 +57,8 @@ def _takes_on_a_task(sentence: str) -> bool:
     English "I'll …" is already a plan (``fact_text.is_hypothetical``); the Japanese
     volitional "〜します" looks like a plain statement, so the roster's phrases decide.
     """
+    if sentence.isascii() or not _SELF_HINT.search(sentence):
+        return False  # cheap test first: this runs on every sentence
     if _ALSO_HERE.search(sentence):
         return False  # "こちらでも同じエラーが発生します": a report from another place
     return any(p.search(sentence) for p in roster_phrases.SELF_JA)
