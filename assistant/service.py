@@ -263,14 +263,15 @@ class IncidentService:
             raise
         self._seq[state.id] = seq
         keys.add(key)
-        # updates go out (and are worded) in the order their events were recorded
+        # the LLM works on the state as of this event, whatever comes in meanwhile
+        snapshot = state.model_copy(deep=True) if held else None
+        # updates go out (and are worded) in the order their events were recorded; nothing
+        # may fail between taking a turn and handing it to ``_finish``
         after = turn = None
         if any(isinstance(r.action, PostUpdate) and r.action.draft_for is None for r in rows):
             after = self._turns.get(state.id)
             turn = asyncio.get_running_loop().create_future()
             self._turns[state.id] = turn
-        # the LLM works on the state as of this event, whatever comes in meanwhile
-        snapshot = state.model_copy(deep=True) if held else None
         return _Pending(state.id, event, rows, snapshot, after, turn)
 
     async def _finish(self, pending: _Pending) -> list[Delivery]:
@@ -299,10 +300,7 @@ class IncidentService:
                     final[row.seq] = await self._word(pending, row.action)
                     self.store.release(row.seq, final[row.seq])
         except BaseException:
-            for row in pending.rows:
-                if row.held and row.seq not in final:
-                    with contextlib.suppress(Exception):
-                        self.store.release(row.seq, row.action)
+            self._abandon(pending, final)
             raise
         finally:
             if pending.turn is not None and not pending.turn.done():
@@ -311,6 +309,15 @@ class IncidentService:
             Delivery.from_row(replace(r, action=final.get(r.seq, r.action), held=False))
             for r in pending.rows
         ]
+
+    def _abandon(self, pending: _Pending, final: dict[int, Action] | None = None) -> None:
+        """Give up wording ``pending``: release what it holds as it is, and pass its turn."""
+        for row in pending.rows:
+            if row.held and row.seq not in (final or {}):
+                with contextlib.suppress(Exception):
+                    self.store.release(row.seq, row.action)
+        if pending.turn is not None and not pending.turn.done():
+            pending.turn.set_result(None)
 
     def _remember_posted(self, action: Action) -> None:
         if isinstance(action, PostUpdate) and action.draft_for is None:
@@ -337,17 +344,22 @@ class IncidentService:
     async def run_due_ticks(self, incident_id: str, now: datetime) -> list[Delivery]:
         """Feed a clock tick at every moment something is due, up to ``now``."""
         pending: list[_Pending] = []
-        async with self._lock:
-            last: datetime | None = None
-            while True:
-                due = self.next_due(incident_id)
-                if due is None or due > now or (last is not None and due <= last):
-                    break
-                pending.append(self._record(ClockTick(at=due, incident_id=incident_id)))
-                last = due
         out: list[Delivery] = []
-        for p in pending:
-            out += await self._finish(p)
+        try:
+            async with self._lock:
+                last: datetime | None = None
+                while True:
+                    due = self.next_due(incident_id)
+                    if due is None or due > now or (last is not None and due <= last):
+                        break
+                    pending.append(self._record(ClockTick(at=due, incident_id=incident_id)))
+                    last = due
+            while pending:
+                out += await self._finish(pending.pop(0))  # it cleans up after itself
+        except BaseException:
+            for rest in pending:
+                self._abandon(rest)  # never leave a turn that nobody will pass
+            raise
         return out
 
     @contextmanager

@@ -12,11 +12,13 @@ import contextlib
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from assistant.adapters.export_dce import load_export
 from assistant.adapters.store_sqlite import SqliteStore
-from assistant.core.actions import PostUpdate
+from assistant.core.actions import Action, PostUpdate
 from assistant.core.engine import Engine
-from assistant.core.events import Command, MessagePosted
+from assistant.core.events import ClockTick, Command, Event, MessagePosted
 from assistant.core.model import (
     Answer,
     ChatMessage,
@@ -25,7 +27,7 @@ from assistant.core.model import (
     StatusUpdate,
     User,
 )
-from assistant.service import IncidentService
+from assistant.service import EngineFailure, IncidentService
 from tests.conftest import REPO
 
 SAMPLE = REPO / "samples" / "en-flag-disable" / "export.json"
@@ -314,6 +316,39 @@ async def test_a_wording_cut_off_in_process_is_released_offline_at_once(tmp_path
     llm.gate.set()
     later = await asyncio.wait_for(
         service.handle(_say(30, "[Resolved] all good again", ALICE)), timeout=10
+    )
+    assert any(isinstance(d.action, PostUpdate) for d in later)
+    service.store.close()
+
+
+async def test_a_tick_run_that_fails_leaves_no_turn_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The core fails on the third tick of a run: the second tick's update, already
+    recorded, is released offline, and a later update of the incident does not wait."""
+    llm = GatedPolisher()
+    llm.gate.set()
+    service = _service(tmp_path / "s.sqlite3", llm)
+    service.ensure_incident("inc", channel_id="inc")
+    await service.handle(_declare())
+    await service.handle(_say(1, "checkout errors for every user since 10:00"))
+    handle = service.engine.handle
+    ticks: list[ClockTick] = []
+
+    def failing(state: IncidentState, event: Event) -> list[Action]:
+        if isinstance(event, ClockTick):
+            ticks.append(event)
+            if len(ticks) == 3:  # after the flag tick and the update tick
+                raise RuntimeError("boom")
+        return handle(state, event)
+
+    monkeypatch.setattr(service.engine, "handle", failing)
+    with pytest.raises(EngineFailure):
+        await service.run_due_ticks("inc", T0 + timedelta(hours=3))
+    assert len(ticks) == 3
+    assert not any(r.held for r in service.store.outbox("inc"))
+    later = await asyncio.wait_for(
+        service.handle(_say(200, "[Resolved] all good again", ALICE)), timeout=10
     )
     assert any(isinstance(d.action, PostUpdate) for d in later)
     service.store.close()
