@@ -94,8 +94,14 @@ KIND_CUES: tuple[tuple[FactKind, re.Pattern[str]], ...] = (
         r"デプロイ|リリース|マージ|マイグレーション|設定変更|アップデート|アップグレード|バージョンアップ"
         r"|変更を(?:入れ|適用)")),
     ("impact", _re(
-        r"\b(?:users?|customers?|clients?|tenants?)\b.{0,40}?\b(?:can't|cannot|unable|can not"
-        r"|failing|fail|see|seeing|get|getting|report\w*|affected|impacted|hit)\b"
+        # "nb-user pool", "user-service": a name, not people
+        r"(?<![-\w])(?:users?|customers?|clients?|tenants?)(?![-\w]).{0,40}?\b(?:can't|cannot"
+        r"|unable|can not|failing|fail|see|seeing|get|getting|report\w*|affected|impacted|hit)\b"
+        # "every e2e job fails": the work that is not getting done
+        r"|\b(?:every|all|most|many|half (?:of )?(?:the|our)?)\b.{0,30}?\b(?:jobs?|requests?"
+        r"|builds?|pipelines?|deploys?|deployments?|queries|calls|uploads?|logins?|payments?"
+        r"|checkouts?|orders?|pages?|emails?|webhooks?)\b.{0,20}?\b(?:fail\w*|error\w*"
+        r"|broken|time out|timing out|timed out|stuck|hang\w*)\b"
         r"|\bfor (?:everyone|everybody|all (?:users|customers|tenants)|some (?:users|customers)"
         r"|many (?:users|customers))\b"
         r"|\b(?:support )?(?:tickets|complaints|calls) (?:coming in|are coming|about)\b"

@@ -166,6 +166,19 @@ def test_emoji_codes_and_edit_marks_are_not_part_of_a_fact() -> None:
 @pytest.mark.parametrize(
     ("text", "kinds"),
     [
+        ("every e2e-gce job fails with 'failed to acquire project'", ["impact"]),
+        ("all builds are timing out on the shared runners", ["impact"]),
+        ("customers see 500s on checkout", ["impact"]),
+        ("resizing the nb-user nodepool to see if I can get a node up", []),
+    ],
+)
+def test_impact_is_about_people_or_the_work_that_fails(text: str, kinds: list[str]) -> None:
+    assert [f.kind for f in extract(text)] == kinds
+
+
+@pytest.mark.parametrize(
+    ("text", "kinds"),
+    [
         ("turtles all the way down", []),
         ("I feel like I'm down the wrong rabbit hole", []),
         ("boskos went down shortly before midnight", ["symptom"]),
