@@ -253,6 +253,10 @@ class IncidentService:
             raise EngineFailure(f"incident {state.id}: {type(exc).__name__}: {exc}") from exc
         actions = [sanitize_action(a, self.redactor) for a in actions]
         held = {i for i, a in enumerate(actions) if polishing and _wordable(a, event)}
+        posts = {i for i, a in enumerate(actions) if _posts_update(a)}
+        after = self._turns.get(state.id) if posts else None
+        if after is not None and not after.done():
+            held |= posts  # an update must not be offered before the one ahead of it
         seq = self._seq[state.id] + 1
         try:
             rows = self.store.commit_event(
@@ -264,15 +268,14 @@ class IncidentService:
         self._seq[state.id] = seq
         keys.add(key)
         # the LLM works on the state as of this event, whatever comes in meanwhile
-        snapshot = state.model_copy(deep=True) if held else None
+        snapshot = state.model_copy(deep=True) if held and polishing else None
         # updates go out (and are worded) in the order their events were recorded; nothing
         # may fail between taking a turn and handing it to ``_finish``
-        after = turn = None
-        if any(isinstance(r.action, PostUpdate) and r.action.draft_for is None for r in rows):
-            after = self._turns.get(state.id)
+        turn = None
+        if posts:
             turn = asyncio.get_running_loop().create_future()
             self._turns[state.id] = turn
-        return _Pending(state.id, event, rows, snapshot, after, turn)
+        return _Pending(state.id, event, rows, snapshot, after, turn, word=polishing)
 
     async def _finish(self, pending: _Pending) -> list[Delivery]:
         """Word the held actions through the LLM, release them, and return the deliveries.
@@ -280,42 +283,60 @@ class IncidentService:
         An event with an update waits for the previous such event of its incident to finish
         first, so updates are worded and delivered in order, each against the one before;
         events without one (answers, flags, …) never wait for them. If this is cancelled or
-        fails, what is still held is released with its offline text, to be delivered by the
-        next sweep of pending deliveries.
+        fails, what it still holds is released with its offline text once the events ahead
+        of it are out (``_abandon``); the pending-delivery sweep at the next start or
+        reconnect delivers it.
         """
         final: dict[int, Action] = {}
         try:
             if pending.after is not None and not pending.after.done():
                 await asyncio.shield(pending.after)  # our cancellation must not cancel theirs
             for row in pending.rows:
-                if isinstance(row.action, PostUpdate):
-                    if row.held:
-                        final[row.seq] = await self._word(pending, row.action)
-                        self.store.release(row.seq, final[row.seq])
-                    self._remember_posted(final.get(row.seq, row.action))
-            if pending.turn is not None:
-                pending.turn.set_result(None)
+                if isinstance(row.action, PostUpdate) and row.held:
+                    await self._release(pending, row, final)
             for row in pending.rows:
                 if row.held and row.seq not in final:
-                    final[row.seq] = await self._word(pending, row.action)
-                    self.store.release(row.seq, final[row.seq])
+                    await self._release(pending, row, final)
         except BaseException:
             self._abandon(pending, final)
             raise
-        finally:
-            if pending.turn is not None and not pending.turn.done():
-                pending.turn.set_result(None)
+        for row in pending.rows:
+            if not row.held:
+                self._remember_posted(row.action)
+        self._pass_turn(pending)
         return [
             Delivery.from_row(replace(r, action=final.get(r.seq, r.action), held=False))
             for r in pending.rows
         ]
 
+    async def _release(self, pending: _Pending, row: OutboxRow, final: dict[int, Action]) -> None:
+        """Word one held row (when the LLM is on for this event), store it, make it deliverable."""
+        action = await self._word(pending, row.action) if pending.word else row.action
+        self.store.release(row.seq, action)
+        final[row.seq] = action  # only once stored: what is not in ``final`` is still held
+        self._remember_posted(action)
+
     def _abandon(self, pending: _Pending, final: dict[int, Action] | None = None) -> None:
-        """Give up wording ``pending``: release what it holds as it is, and pass its turn."""
-        for row in pending.rows:
-            if row.held and row.seq not in (final or {}):
-                with contextlib.suppress(Exception):
-                    self.store.release(row.seq, row.action)
+        """Give up wording ``pending``: release what it still holds as it is, and pass its
+        turn, but not before the events ahead of it are out (their order is kept)."""
+        done = dict(final or {})
+
+        def finish_off(_: object = None) -> None:
+            for row in pending.rows:
+                if row.held and row.seq not in done:
+                    with contextlib.suppress(Exception):
+                        self.store.release(row.seq, row.action)
+                if row.seq not in done:
+                    self._remember_posted(row.action)
+            self._pass_turn(pending)
+
+        if pending.after is not None and not pending.after.done():
+            pending.after.add_done_callback(finish_off)
+        else:
+            finish_off()
+
+    @staticmethod
+    def _pass_turn(pending: _Pending) -> None:
         if pending.turn is not None and not pending.turn.done():
             pending.turn.set_result(None)
 
@@ -478,6 +499,12 @@ class _Pending:
     state: IncidentState | None = None  # a copy for the LLM, when some rows are held
     after: asyncio.Future[None] | None = None  # the previous update-bearing event's turn
     turn: asyncio.Future[None] | None = None  # done when this event's updates are out
+    word: bool = False  # held rows are worded by the LLM (else released as they are)
+
+
+def _posts_update(action: Action) -> bool:
+    """A status update for the channel (not a private draft): these go out in order."""
+    return isinstance(action, PostUpdate) and action.draft_for is None
 
 
 def _wordable(action: Action, event: Event) -> bool:

@@ -288,6 +288,7 @@ async def test_an_approved_draft_waits_for_the_update_being_worded(tmp_path: Pat
     for _ in range(20):
         await asyncio.sleep(0)
     assert not draft_task.done()  # waits for the update before it
+    assert not any(isinstance(d.action, PostUpdate) for d in service.pending_deliveries("inc"))
     llm.gate.set()
     first = [d for d in await auto_task if isinstance(d.action, PostUpdate)]
     second = [d for d in await draft_task if isinstance(d.action, PostUpdate)]
@@ -351,4 +352,56 @@ async def test_a_tick_run_that_fails_leaves_no_turn_behind(
         service.handle(_say(200, "[Resolved] all good again", ALICE)), timeout=10
     )
     assert any(isinstance(d.action, PostUpdate) for d in later)
+    service.store.close()
+
+
+async def test_an_update_cancelled_while_waiting_keeps_its_place(tmp_path: Path) -> None:
+    """B waits for A's wording and is cancelled: B is not offered before A, and once A is
+    out, B follows with its offline text and is the next update's previous."""
+    llm = GatedPolisher()
+    service = _service(tmp_path / "s.sqlite3", llm)
+    service.ensure_incident("inc", channel_id="inc")
+    a = asyncio.create_task(service.handle(_declare()))
+    await _until(llm.waiting)
+    b = asyncio.create_task(service.handle(_say(2, "[Resolved] all good again", ALICE)))
+    for _ in range(20):
+        await asyncio.sleep(0)
+    b.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await b
+    assert not any(isinstance(d.action, PostUpdate) for d in service.pending_deliveries("inc"))
+    llm.gate.set()
+    await a
+    out = [d for d in service.pending_deliveries("inc") if isinstance(d.action, PostUpdate)]
+    assert len(out) == 2 and out[0].seq < out[1].seq
+    first, second = (d.action.update for d in out)  # type: ignore[union-attr]
+    assert first.headline.endswith("(polished 1)") and second.engine == "offline"
+    assert service._last_posted("inc", second.audience) == second
+    service.store.close()
+
+
+async def test_a_failed_release_does_not_leave_the_row_held(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The store refuses the worded text once: the row is released offline right after."""
+    import sqlite3
+
+    llm = GatedPolisher()
+    llm.gate.set()
+    service = _service(tmp_path / "s.sqlite3", llm)
+    service.ensure_incident("inc", channel_id="inc")
+    release = service.store.release
+    calls: list[int] = []
+
+    def flaky(seq: int, action: Action) -> None:
+        calls.append(seq)
+        if len(calls) == 1:
+            raise sqlite3.OperationalError("database is locked")
+        release(seq, action)
+
+    monkeypatch.setattr(service.store, "release", flaky)
+    with pytest.raises(sqlite3.OperationalError):
+        await service.handle(_declare())
+    assert not any(r.held for r in service.store.outbox("inc"))
+    assert len(calls) == 2
     service.store.close()

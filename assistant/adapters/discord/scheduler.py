@@ -52,7 +52,22 @@ class Scheduler:
                 await self.deliverer.deliver(deliveries)
             except Exception:  # one incident's failure must not stop the others' schedules
                 log.exception("scheduled tick failed for incident %s", state.id)
+                await self._sweep(state.id)
         return self.sleep_seconds()
+
+    async def _sweep(self, incident_id: str) -> None:
+        """After a failed run, send what it had already committed (the ticks before the
+        failure). Private replies and drafts belong to an interaction and are left alone."""
+        try:
+            left = [
+                d
+                for d in self.service.pending_deliveries(incident_id)
+                if not getattr(d.action, "ephemeral", False)
+                and getattr(d.action, "draft_for", None) is None
+            ]
+            await self.deliverer.deliver(left)
+        except Exception:
+            log.exception("incident %s: could not send what a failed tick left", incident_id)
 
     def sleep_seconds(self) -> float:
         now = self.clock()

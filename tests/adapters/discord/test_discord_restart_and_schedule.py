@@ -84,6 +84,35 @@ async def test_scheduler_posts_a_roster_flag_from_a_tick() -> None:
     assert ch.send.await_args.kwargs["content"] == "bob, carol have no task"
 
 
+async def test_a_failed_tick_run_still_sends_what_it_committed() -> None:
+    """The core fails midway through a run: the flag committed before the failure is sent;
+    a private notice in the outbox (it belongs to an interaction) is left alone."""
+    h = Harness()
+    h.service.add_incident("100")
+    ch = h.add(text_channel(100, "inc-a"))
+    h.service.due = {"100": T0}
+    private = Notice(
+        at=T0,
+        incident_id="100",
+        kind="refusal",
+        ephemeral=True,
+        text="only the commander",
+        to=User(id="5", name="eve"),
+    )
+    flag = Flag(
+        at=T0, incident_id="100", reason="idle", users=[User(id="2", name="bob")], text="bob?"
+    )
+
+    async def failing(incident_id: str, now: object) -> list[object]:
+        h.service.store(incident_id, [private, flag])  # committed by the ticks before
+        raise RuntimeError("the core failed on a later tick")
+
+    h.service.run_due_ticks = failing  # type: ignore[assignment,method-assign]
+    await _scheduler(h).run_once()
+    assert [c.kwargs["content"] for c in ch.send.await_args_list] == ["bob?"]
+    assert [seq for seq, _ in h.service.marked] == [2]
+
+
 async def test_scheduler_sleeps_until_the_next_due_time() -> None:
     """With something due in 10 s the loop sleeps 10 s; with nothing, the cap."""
     h = Harness()
