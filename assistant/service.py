@@ -14,7 +14,6 @@ process stops meanwhile, the next start posts the offline text.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -162,6 +161,8 @@ class IncidentService:
         self._posted: dict[tuple[str, str], StatusUpdate | None] = {}
         # per incident: the turn of the last event with an update (updates go out in order)
         self._turns: dict[str, asyncio.Future[None]] = {}
+        # per incident: outbox seqs of updates whose event was given up (sent with the next)
+        self._orphans: dict[str, list[int]] = {}
         self._lock = asyncio.Lock()
         released = store.release_all_held()
         if released:
@@ -284,8 +285,8 @@ class IncidentService:
         first, so updates are worded and delivered in order, each against the one before;
         events without one (answers, flags, …) never wait for them. If this is cancelled or
         fails, what it still holds is released with its offline text once the events ahead
-        of it are out (``_abandon``); the pending-delivery sweep at the next start or
-        reconnect delivers it.
+        of it are out (``_abandon``); its updates then go out with the incident's next
+        update, ahead of it (or with the pending-delivery sweep at the next start).
         """
         final: dict[int, Action] = {}
         try:
@@ -300,13 +301,28 @@ class IncidentService:
         except BaseException:
             self._abandon(pending, final)
             raise
-        for row in pending.rows:
-            if not row.held:
-                self._remember_posted(row.action)
-        self._pass_turn(pending)
+        try:
+            for row in pending.rows:
+                if not row.held:
+                    self._remember_posted(row.action)
+            ours = [
+                Delivery.from_row(replace(r, action=final.get(r.seq, r.action), held=False))
+                for r in pending.rows
+            ]
+            return self._orphaned_before(pending) + ours
+        finally:
+            self._pass_turn(pending)
+
+    def _orphaned_before(self, pending: _Pending) -> list[Delivery]:
+        """Updates of this incident whose event was given up (no caller will send them),
+        still unsent: they go out ahead of this event's update, in their order."""
+        if pending.turn is None or not self._orphans.get(pending.incident_id):
+            return []
+        seqs = set(self._orphans.pop(pending.incident_id))
         return [
-            Delivery.from_row(replace(r, action=final.get(r.seq, r.action), held=False))
-            for r in pending.rows
+            Delivery.from_row(r)
+            for r in self.store.outbox(pending.incident_id, pending_only=True)
+            if r.seq in seqs
         ]
 
     async def _release(self, pending: _Pending, row: OutboxRow, final: dict[int, Action]) -> None:
@@ -322,13 +338,26 @@ class IncidentService:
         done = dict(final or {})
 
         def finish_off(_: object = None) -> None:
-            for row in pending.rows:
-                if row.held and row.seq not in done:
-                    with contextlib.suppress(Exception):
-                        self.store.release(row.seq, row.action)
-                if row.seq not in done:
+            try:
+                for row in pending.rows:
+                    if _posts_update(row.action):  # nobody will send it: the next update will
+                        self._orphans.setdefault(pending.incident_id, []).append(row.seq)
+                    if row.seq in done:
+                        continue
+                    if row.held:
+                        try:
+                            self.store.release(row.seq, row.action)
+                        except Exception:
+                            log.exception(
+                                "incident %s: could not release %d; it is sent after"
+                                " the next start",
+                                pending.incident_id,
+                                row.seq,
+                            )
+                            continue
                     self._remember_posted(row.action)
-            self._pass_turn(pending)
+            finally:
+                self._pass_turn(pending)
 
         if pending.after is not None and not pending.after.done():
             pending.after.add_done_callback(finish_off)

@@ -377,6 +377,10 @@ async def test_an_update_cancelled_while_waiting_keeps_its_place(tmp_path: Path)
     first, second = (d.action.update for d in out)  # type: ignore[union-attr]
     assert first.headline.endswith("(polished 1)") and second.engine == "offline"
     assert service._last_posted("inc", second.audience) == second
+    # nobody sent B (its caller was cancelled): it goes out with the next update, ahead
+    after = await service.handle(_say(3, "[Investigating] errors are back", ALICE))
+    posts = [d for d in after if isinstance(d.action, PostUpdate)]
+    assert len(posts) == 2 and posts[0].seq == out[1].seq
     service.store.close()
 
 
@@ -404,4 +408,8 @@ async def test_a_failed_release_does_not_leave_the_row_held(
         await service.handle(_declare())
     assert not any(r.held for r in service.store.outbox("inc"))
     assert len(calls) == 2
+    declared = [r for r in service.store.outbox("inc") if isinstance(r.action, PostUpdate)]
+    later = await service.handle(_say(2, "[Resolved] all good again", ALICE))
+    posts = [d for d in later if isinstance(d.action, PostUpdate)]
+    assert [d.seq for d in posts] == [declared[0].seq, max(d.seq for d in later)]
     service.store.close()
