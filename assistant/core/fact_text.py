@@ -145,8 +145,8 @@ _HYPOTHETICAL = re.compile(
 _NEGATED = re.compile(
     r"\b(?:not|never|isn't|aren't|wasn't|hasn't|haven't|didn't|doesn't|don't|yet to)\b"
     r"|まだ|(?:てい|て)ない|ていません|できていな|されていな"
-    # "フラグもなし" negates; "エラーはありません" is good news, not a negated action
-    r"|(?<!エラー)(?<!アラート)(?<!5xx)(?<!タイムアウト)(?:も|は)(?:なし|無し|ありません)",
+    # "フラグもなし"; "エラーはありません" is good news (facts._pick_kind reads it first)
+    r"|(?:も|は)(?:なし|無し|ありません)",
     re.I,
 )
 
