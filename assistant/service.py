@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, TypeGuard
 
 from pydantic import BaseModel
 
@@ -370,7 +370,7 @@ class IncidentService:
             pending.turn.set_result(None)
 
     def _remember_posted(self, action: Action) -> None:
-        if isinstance(action, PostUpdate) and action.draft_for is None:
+        if _posts_update(action):
             self._posted[(action.incident_id, action.update.audience)] = action.update
 
     def _last_posted(self, incident_id: str, audience: str) -> StatusUpdate | None:
@@ -380,12 +380,7 @@ class IncidentService:
             found: StatusUpdate | None = None
             for row in reversed(self.store.outbox(incident_id)):
                 action = row.action
-                if (
-                    isinstance(action, PostUpdate)
-                    and not row.held
-                    and action.draft_for is None
-                    and action.update.audience == audience
-                ):
+                if _posts_update(action) and not row.held and action.update.audience == audience:
                     found = action.update
                     break
             self._posted[key] = found
@@ -531,7 +526,7 @@ class _Pending:
     word: bool = False  # held rows are worded by the LLM (else released as they are)
 
 
-def _posts_update(action: Action) -> bool:
+def _posts_update(action: Action) -> TypeGuard[PostUpdate]:
     """A status update for the channel (not a private draft): these go out in order."""
     return isinstance(action, PostUpdate) and action.draft_for is None
 
