@@ -170,6 +170,16 @@ class GatedPolisher(RecordingPolisher):
         )
 
 
+def _gated(tmp_path: Path, *, gate_open: bool = False) -> tuple[GatedPolisher, IncidentService]:
+    """A service on a fresh store with the gated LLM and the incident "inc"."""
+    llm = GatedPolisher()
+    if gate_open:
+        llm.gate.set()
+    service = _service(tmp_path / "s.sqlite3", llm)
+    service.ensure_incident("inc", channel_id="inc")
+    return llm, service
+
+
 def _declare() -> Command:
     return Command(
         at=T0,
@@ -197,9 +207,7 @@ async def test_a_slow_wording_holds_up_neither_the_next_event_nor_a_wrong_delive
 ) -> None:
     """While the LLM words an update, other events are handled, and the update is not
     offered for delivery in its offline words; once worded it is, once."""
-    llm = GatedPolisher()
-    service = _service(tmp_path / "s.sqlite3", llm)
-    service.ensure_incident("inc", channel_id="inc")
+    llm, service = _gated(tmp_path)
     declared = asyncio.create_task(service.handle(_declare()))
     await _until(llm.waiting)
     held = [r for r in service.store.outbox("inc") if isinstance(r.action, PostUpdate)]
@@ -221,9 +229,7 @@ async def test_a_slow_wording_holds_up_neither_the_next_event_nor_a_wrong_delive
 
 async def test_updates_are_worded_in_order_each_against_the_one_before(tmp_path: Path) -> None:
     """A second update waits for the first one's wording, and is written against it."""
-    llm = GatedPolisher()
-    service = _service(tmp_path / "s.sqlite3", llm)
-    service.ensure_incident("inc", channel_id="inc")
+    llm, service = _gated(tmp_path)
     first = asyncio.create_task(service.handle(_declare()))
     await _until(llm.waiting)
     second = asyncio.create_task(service.handle(_say(2, "[Resolved] all good again", ALICE)))
@@ -245,9 +251,7 @@ async def test_an_update_cut_off_mid_wording_is_posted_offline_after_a_restart(
 ) -> None:
     """The process dies while the LLM works: the event is kept, and the next start offers
     the update once, in its offline words."""
-    llm = GatedPolisher()
-    service = _service(tmp_path / "s.sqlite3", llm)
-    service.ensure_incident("inc", channel_id="inc")
+    llm, service = _gated(tmp_path)
     task = asyncio.create_task(service.handle(_declare()))
     await _until(llm.waiting)
     task.cancel()
@@ -267,9 +271,7 @@ async def test_an_update_cut_off_mid_wording_is_posted_offline_after_a_restart(
 async def test_an_approved_draft_waits_for_the_update_being_worded(tmp_path: Path) -> None:
     """Posted while an earlier update is with the LLM, the draft goes out after it, is the
     next update's previous, and lends no LLM wording (the commander may have edited it)."""
-    llm = GatedPolisher()
-    service = _service(tmp_path / "s.sqlite3", llm)
-    service.ensure_incident("inc", channel_id="inc")
+    llm, service = _gated(tmp_path)
     auto_task = asyncio.create_task(service.handle(_declare()))
     await _until(llm.waiting)
     auto = next(
@@ -303,9 +305,7 @@ async def test_an_approved_draft_waits_for_the_update_being_worded(tmp_path: Pat
 async def test_a_wording_cut_off_in_process_is_released_offline_at_once(tmp_path: Path) -> None:
     """Cancelled while the LLM works, the update is released with its offline text for the
     next sweep of pending deliveries; nothing waits for a restart."""
-    llm = GatedPolisher()
-    service = _service(tmp_path / "s.sqlite3", llm)
-    service.ensure_incident("inc", channel_id="inc")
+    llm, service = _gated(tmp_path)
     task = asyncio.create_task(service.handle(_declare()))
     await _until(llm.waiting)
     task.cancel()
@@ -327,10 +327,7 @@ async def test_a_tick_run_that_fails_leaves_no_turn_behind(
 ) -> None:
     """The core fails on the third tick of a run: the second tick's update, already
     recorded, is released offline, and a later update of the incident does not wait."""
-    llm = GatedPolisher()
-    llm.gate.set()
-    service = _service(tmp_path / "s.sqlite3", llm)
-    service.ensure_incident("inc", channel_id="inc")
+    _, service = _gated(tmp_path, gate_open=True)
     await service.handle(_declare())
     await service.handle(_say(1, "checkout errors for every user since 10:00"))
     handle = service.engine.handle
@@ -358,9 +355,7 @@ async def test_a_tick_run_that_fails_leaves_no_turn_behind(
 async def test_an_update_cancelled_while_waiting_keeps_its_place(tmp_path: Path) -> None:
     """B waits for A's wording and is cancelled: B is not offered before A, and once A is
     out, B follows with its offline text and is the next update's previous."""
-    llm = GatedPolisher()
-    service = _service(tmp_path / "s.sqlite3", llm)
-    service.ensure_incident("inc", channel_id="inc")
+    llm, service = _gated(tmp_path)
     a = asyncio.create_task(service.handle(_declare()))
     await _until(llm.waiting)
     b = asyncio.create_task(service.handle(_say(2, "[Resolved] all good again", ALICE)))
@@ -390,10 +385,7 @@ async def test_a_failed_release_does_not_leave_the_row_held(
     """The store refuses the worded text once: the row is released offline right after."""
     import sqlite3
 
-    llm = GatedPolisher()
-    llm.gate.set()
-    service = _service(tmp_path / "s.sqlite3", llm)
-    service.ensure_incident("inc", channel_id="inc")
+    _, service = _gated(tmp_path, gate_open=True)
     release = service.store.release
     calls: list[int] = []
 
