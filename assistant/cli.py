@@ -1,4 +1,5 @@
-"""The command line: ``incident-assistant replay | run | kb ingest | kb search | ask | llm-log``.
+"""The command line: ``incident-assistant replay | run | kb ingest | kb search | ask | read |
+llm-log``.
 
 Thin by design: parse arguments, build the app, call one function, turn known errors into
 one line on stderr and exit code 2.
@@ -79,6 +80,10 @@ def parser() -> argparse.ArgumentParser:
     ask = sub.add_parser("ask", help="ask an onboarding question (answered from the guidance)")
     ask.add_argument("question")
 
+    rd = sub.add_parser("read", help="print what the bot reads in each message of a corpus file")
+    rd.add_argument("file", type=Path, help="JSON Lines: id, context, commander, author, bot, text")
+    rd.add_argument("--format", dest="fmt", choices=["jsonl", "text"], default="jsonl")
+
     log = sub.add_parser("llm-log", help="show the audit log of LLM calls")
     log.add_argument("--limit", type=int, default=50)
     log.add_argument("--state", type=Path)
@@ -112,6 +117,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _ask(args)
     if args.command == "llm-log":
         return _llm_log(args)
+    if args.command == "read":
+        return _read(args)
     raise AssertionError(args.command)  # pragma: no cover
 
 
@@ -169,6 +176,15 @@ def _ask(args: argparse.Namespace) -> int:
     finally:
         app.close()
     return 0
+
+
+def _read(args: argparse.Namespace) -> int:
+    from assistant.read_cmd import ReadInputError, run
+
+    try:
+        return run(args.file, args.fmt)
+    except ReadInputError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def _llm_log(args: argparse.Namespace) -> int:
