@@ -1,5 +1,5 @@
-"""The command line: ``incident-assistant replay | run | kb ingest | kb search | ask | read |
-llm-log``.
+"""The command line: ``incident-assistant replay | postmortem | run | kb ingest | kb search |
+ask | read | llm-log``.
 
 Thin by design: parse arguments, build the app, call one function, turn known errors into
 one line on stderr and exit code 2.
@@ -20,6 +20,7 @@ from pydantic import ValidationError
 from assistant.adapters.export_dce import ExportError, load_export
 from assistant.adapters.store_sqlite import StoreError
 from assistant.app import build_app
+from assistant.postmortem_command import PostmortemError
 from assistant.replay import ReplayOptions, replay
 from assistant.settings import Settings
 
@@ -67,6 +68,21 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--bot-name", help="the bot's account name (default: the mentioned bot user)")
     r.add_argument("--color", choices=["auto", "always", "never"], default="auto")
 
+    pm = sub.add_parser(
+        "postmortem", help="draft the postmortem of an exported incident (Markdown for kb ingest)"
+    )
+    pm.add_argument("export", type=Path, help="DiscordChatExporter --format Json file")
+    pm.add_argument("-o", "--output", type=Path, help="write the draft here (default: stdout)")
+    pm.add_argument("--state", type=Path, help="SQLite state file (default: a temporary one)")
+    pm.add_argument("--lang", choices=["ja", "en", "auto"], default="auto",
+                    help="the draft's language (auto: the incident's)")  # fmt: skip
+    pm.add_argument("--service", action="append", default=[], metavar="NAME",
+                    help="a service it hit (repeatable; default: names in the title)")  # fmt: skip
+    pm.add_argument("--knowledge", action="append", type=Path, default=None, metavar="DIR",
+                    help="answer replayed questions from exactly these directories")  # fmt: skip
+    pm.add_argument("--no-knowledge", action="store_true", help="replay without a knowledge base")
+    pm.add_argument("--bot-name", help="the bot's account name (default: the mentioned bot user)")
+
     sub.add_parser("run", help="run the live Discord bot (settings from the environment/.env)")
 
     kb = sub.add_parser("kb", help="the knowledge base").add_subparsers(dest="kb", required=True)
@@ -94,7 +110,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return _dispatch(args)
-    except (ExportError, StoreError, UsageError) as exc:
+    except (ExportError, StoreError, UsageError, PostmortemError) as exc:
         print(f"incident-assistant: error: {exc}", file=sys.stderr)
         return 2
     except ValidationError as exc:
@@ -109,6 +125,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "replay":
         return _replay(args)
+    if args.command == "postmortem":
+        return _postmortem(args)
     if args.command == "run":
         return _run()
     if args.command == "kb":
@@ -150,6 +168,31 @@ def _replay(args: argparse.Namespace) -> int:
             return asyncio.run(replay(app.service, export, opts, sys.stdout))
         finally:
             app.close()
+
+
+def _postmortem(args: argparse.Namespace) -> int:
+    from assistant.postmortem_command import draft_from_export, write_draft
+
+    export = load_export(args.export)
+    opts = ReplayOptions(export=args.export, bot_name=args.bot_name)
+    lang = None if args.lang == "auto" else args.lang
+    settings = Settings.load()
+    with tempfile.TemporaryDirectory(prefix="incident-assistant-") as tmp:
+        state = args.state or Path(tmp) / "postmortem.sqlite3"
+        app = build_app(
+            settings,
+            state_path=state,
+            knowledge_dirs=args.knowledge,
+            use_knowledge=not args.no_knowledge,
+        )
+        try:
+            draft = asyncio.run(
+                draft_from_export(app.service, export, opts, lang=lang, services=args.service)
+            )
+        finally:
+            app.close()
+    write_draft(draft, args.output, sys.stdout, sys.stderr)
+    return 0
 
 
 def _run() -> int:

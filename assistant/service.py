@@ -15,16 +15,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Protocol, TypeGuard
+from typing import Protocol, TypeGuard, runtime_checkable
 
 from pydantic import BaseModel
 
 from assistant.adapters.store_sqlite import OutboxRow, SqliteStore
-from assistant.core import onboarding
+from assistant.core import onboarding, postmortem
 from assistant.core.actions import Action, Flag, Notice, PostUpdate, ProposePhase, Reply
 from assistant.core.engine import Engine
 from assistant.core.events import (
@@ -44,8 +44,12 @@ from assistant.core.model import (
     ChatMessage,
     IncidentConfig,
     IncidentState,
+    Lang,
     StatusUpdate,
 )
+from assistant.core.postmortem_model import Postmortem
+from assistant.core.postmortem_render import markdown
+from assistant.core.roster import commander_of
 from assistant.core.safety import DEFAULT_REDACTOR, Redactor
 from assistant.llm.context import messages_since
 
@@ -68,6 +72,25 @@ class Polisher(Protocol):
     async def polish_answer(
         self, state: IncidentState, answer: Answer, *, question: str
     ) -> Answer: ...
+
+
+@runtime_checkable
+class PostmortemWriter(Protocol):
+    """An LLM engine that can word a postmortem draft (assistant.llm.engine.LLMEngine)."""
+
+    async def word_postmortem(self, state: IncidentState, draft: Postmortem) -> Postmortem: ...
+
+
+@dataclass(frozen=True)
+class PostmortemDraft:
+    """A drafted postmortem: the structured draft and its Markdown document."""
+
+    postmortem: Postmortem
+    markdown: str
+
+    @property
+    def filename(self) -> str:
+        return f"postmortem-{self.postmortem.date}-{self.postmortem.incident_id}.md"
 
 
 class Delivery(BaseModel):
@@ -474,6 +497,40 @@ class IncidentService:
             pending = self._record(event, polish=False)
         return await self._finish(pending)
 
+    # ------------------------------------------------------------------ postmortem
+    def may_command(self, incident_id: str, user_id: str, *, privileged: bool = False) -> bool:
+        """Is this user the incident's commander (or holding the commander role)?"""
+        state = self.state(incident_id)
+        if state is None:
+            return False
+        boss = commander_of(state)
+        return privileged or (boss is not None and boss.id == user_id)
+
+    async def postmortem(
+        self, incident_id: str, *, lang: Lang | None = None, services: Sequence[str] = ()
+    ) -> PostmortemDraft | None:
+        """The postmortem draft of an incident (``None``: no such incident).
+
+        Built from a copy of the state and the incident's outbox (the advice given, the
+        flags raised); with an LLM its prose is reworded, and any failure keeps the offline
+        draft. The document is redacted like everything else the bot writes.
+        """
+        async with self._lock:
+            state = self.state(incident_id)
+            if state is None:
+                return None
+            state = state.model_copy(deep=True)
+            history = [d.action for d in self.deliveries(incident_id)]
+        draft = postmortem.build(state, history, lang=lang, services=services)
+        if isinstance(self.llm, PostmortemWriter):
+            try:
+                draft = await self.llm.word_postmortem(state, draft)
+            except Exception:  # the LLM engine degrades by itself; this is the last guard
+                log.exception("incident %s: postmortem wording failed; offline draft", state.id)
+                draft = draft.model_copy(update={"engine": "offline-fallback"})
+        draft = _scrubbed(draft, self.redactor)
+        return PostmortemDraft(draft, markdown(draft, state.config.phase_labels))
+
     # ------------------------------------------------------------------ outside incidents
     def answer_outside(self, question: str, message_id: str, at: datetime) -> Answer:
         """Onboarding Q&A in a DM or a channel that is not an incident."""
@@ -526,6 +583,30 @@ class _Pending:
     word: bool = False  # held rows are worded by the LLM (else released as they are)
 
 
+# fields of a postmortem draft that hold ids, times or fixed values, never chat words
+_NOT_TEXT = frozenset(
+    {"incident_id", "question_id", "source_ids", "links", "citations", "at", "since", "until"}
+)
+
+
+def _scrubbed(draft: Postmortem, redactor: Redactor) -> Postmortem:
+    """The draft with secrets redacted and mass mentions made inert in every text it
+    quotes, before it is rendered (so the YAML dumper quotes what redaction left)."""
+
+    def scrub(value: object, key: str = "") -> object:
+        if key in _NOT_TEXT:
+            return value
+        if isinstance(value, str):
+            return redactor.sanitize_output(value)
+        if isinstance(value, list):
+            return [scrub(v) for v in value]
+        if isinstance(value, dict):
+            return {k: scrub(v, k) for k, v in value.items()}
+        return value
+
+    return Postmortem.model_validate(scrub(draft.model_dump()))
+
+
 def _posts_update(action: Action) -> TypeGuard[PostUpdate]:
     """A status update for the channel (not a private draft): these go out in order."""
     return isinstance(action, PostUpdate) and action.draft_for is None
@@ -538,4 +619,11 @@ def _wordable(action: Action, event: Event) -> bool:
     )
 
 
-__all__ = ["Delivery", "EngineFailure", "IncidentService", "event_key"]
+__all__ = [
+    "Delivery",
+    "EngineFailure",
+    "IncidentService",
+    "PostmortemDraft",
+    "PostmortemWriter",
+    "event_key",
+]

@@ -107,3 +107,45 @@ def test_bad_option_values_are_refused(capsys: pytest.CaptureFixture[str]) -> No
         main(["replay", "x.json", "--cadence-minutes", "0"])
     assert exc.value.code == 2
     assert "greater than 0" in capsys.readouterr().err
+
+
+def test_postmortem_writes_a_draft_kb_ingest_takes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``postmortem EXPORT -o FILE`` writes the Markdown draft and says what it drafted; the
+    same ``--state`` a second time drafts the same incident without handling it twice."""
+    sample = REPO / "samples" / "en-flag-disable" / "export.json"
+    folder = tmp_path / "postmortems"
+    folder.mkdir()
+    out = folder / "flag.md"
+    state = tmp_path / "state.sqlite3"
+    args = ["postmortem", str(sample), "--no-knowledge", "--state", str(state), "-o", str(out)]
+    code, stdout, err = _run(args, capsys)
+    assert code == 0 and stdout == ""
+    assert err.startswith(f"postmortem draft (en, offline) to {out}: phase resolved")
+    first = out.read_text(encoding="utf-8")
+    assert first.startswith("---\ntitle: homepage 500s after 4.12 release\n")
+    assert "## Time to each phase" in first
+    code, _, _ = _run([*args, "--lang", "ja", "--service", "web-frontend"], capsys)
+    ja = out.read_text(encoding="utf-8")
+    assert code == 0 and "## 各フェーズまでの時間" in ja and "services: [web-frontend]" in ja
+    from assistant.adapters.knowledge_docs import read_markdown
+
+    assert read_markdown(out).meta["services"] == "web-frontend"
+
+
+def test_postmortem_to_stdout_and_its_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without -o the draft goes to stdout; a missing folder or an empty channel is one line
+    and exit code 2."""
+    sample = REPO / "samples" / "ja-release-rollback" / "export.json"
+    code, out, _ = _run(["postmortem", str(sample), "--no-knowledge"], capsys)
+    assert code == 0 and out.startswith("---\n") and "## 概要" in out
+    missing = tmp_path / "nope" / "x.md"
+    code, _, err = _run(["postmortem", str(sample), "--no-knowledge", "-o", str(missing)], capsys)
+    assert code == 2 and err.strip().endswith("does not exist") and err.count("\n") == 1
+    empty = tmp_path / "empty.json"
+    empty.write_text(json.dumps(_export([])), encoding="utf-8")
+    code, _, err = _run(["postmortem", str(empty), "--no-knowledge"], capsys)
+    assert code == 2 and "nothing to draft" in err and err.count("\n") == 1
