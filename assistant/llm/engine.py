@@ -23,6 +23,7 @@ from datetime import datetime
 from assistant.core.lang import detect_one
 from assistant.core.model import Answer, ChatMessage, IncidentState, Lang, StatusUpdate
 from assistant.core.phases import label as phase_label
+from assistant.core.postmortem_model import Postmortem
 from assistant.core.prompt_budget import estimate_tokens, keep_newest, truncate
 from assistant.core.safety import Redactor
 from assistant.llm import context
@@ -30,6 +31,7 @@ from assistant.llm.audit import AuditSink
 from assistant.llm.calls import Clock, Sleep, StructuredCaller, _utcnow
 from assistant.llm.drafts import AnswerDraft, UpdateDraft, check_answer, check_update
 from assistant.llm.port import LLMPort
+from assistant.llm.postmortem import PostmortemWriter
 from assistant.llm.prompts import AnswerVars, Prompt, PromptLibrary, UpdateVars
 from assistant.llm.render import render_update
 from assistant.llm.settings import LLMSettings
@@ -90,6 +92,9 @@ class LLMEngine:
         self.wording = Wording()
         self.caller = StructuredCaller(
             port, settings, self.prompts, audit=audit, clock=clock, sleep=sleep, wall=wall
+        )
+        self.postmortems = PostmortemWriter(
+            self.caller, self.prompts, self.redactor, settings.token_budget
         )
 
     # ------------------------------------------------------------------ updates
@@ -290,6 +295,12 @@ class LLMEngine:
             if _tokens(prompt) <= budget:
                 return self._redacted(prompt)
         raise OverBudget(f"{name} prompt needs {_tokens(prompt)} tokens; budget {budget}")
+
+    # ------------------------------------------------------------------ postmortems
+    async def word_postmortem(self, state: IncidentState, draft: Postmortem) -> Postmortem:
+        """The draft with its summary and candidate actions in the LLM's words, or the
+        offline draft marked ``offline-fallback``."""
+        return await self.postmortems.word(state, draft)
 
     def _redacted(self, prompt: Prompt) -> Prompt:
         redact = self.redactor.redact

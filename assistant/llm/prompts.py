@@ -45,6 +45,15 @@ class AnswerVars(_Vars):
     output_format: str
 
 
+class PostmortemVars(_Vars):
+    """Variables of ``postmortem``: reword the offline postmortem draft's prose."""
+
+    lang: str
+    record: str
+    draft: str
+    output_format: str
+
+
 class RepairVars(_Vars):
     """Variables of ``repair``: the previous reply was invalid; say why and ask again."""
 
@@ -59,6 +68,7 @@ PROMPT_VARS: dict[str, type[_Vars]] = {
     "answer_roster": AnswerVars,
     "answer_guidance": AnswerVars,
     "answer_other": AnswerVars,
+    "postmortem": PostmortemVars,
     "repair": RepairVars,
 }
 

@@ -10,6 +10,7 @@ from pydantic import ValidationError
 from assistant.llm.prompts import (
     PROMPT_VARS,
     AnswerVars,
+    PostmortemVars,
     PromptError,
     PromptLibrary,
     RepairVars,
@@ -38,6 +39,12 @@ SAMPLES = {
         output_format="Reply with JSON.",
     ),
     RepairVars: RepairVars(error="the reply is not valid JSON", output_format="Reply with JSON."),
+    PostmortemVars: PostmortemVars(
+        lang="English",
+        record="phase: resolved\n- 14:02 symptom: errors at 8%",
+        draft="summary: Detected at 14:02.\n- [a1] (recover) 17 min to the rollback.",
+        output_format="Reply with JSON.",
+    ),
 }
 
 
