@@ -103,6 +103,25 @@ def markdown(pm: Postmortem, phase_labels: dict[str, dict[str, str]] | None = No
     return r.text()
 
 
+def brief(pm: Postmortem, phase_labels: dict[str, dict[str, str]] | None = None) -> str:
+    """The few lines posted with the draft file: what it is, how long, what it found."""
+    lang = pm.lang
+    marks = {m.key: m for m in pm.milestones}
+    lines = [tx.w(tx.BRIEF, "head", lang, title=_one(pm.title))]
+    if pm.phase is Phase.RESOLVED and marks["resolved"].at is not None:
+        took = span_between(marks["detected"].at, marks["resolved"].at, lang)
+        state = tx.w(tx.BRIEF, "resolved", lang, duration=took)
+    else:
+        state = tx.w(tx.BRIEF, "open", lang, label=phase_label(pm.phase, lang, phase_labels))
+    kinds = sum(1 for kind in ACTION_KINDS if pm.candidates(kind))
+    outcome = pm.rollback_outcome or "unknown"
+    rollback = tx.w(tx.ROLLBACK_BRIEF, outcome, lang)
+    counts = tx.w(tx.BRIEF, "counts", lang, n=len(pm.actions), kinds=kinds, rollback=rollback)
+    lines.append(state + ("" if lang == "ja" else " ") + counts)
+    lines.append(tx.w(tx.BRIEF, "next", lang))
+    return "\n".join(lines)
+
+
 def _one(text: str) -> str:
     return " ".join(text.split())
 

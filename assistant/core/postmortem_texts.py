@@ -155,6 +155,32 @@ ACTION_NOUN: T = {
     "other": {"ja": "対応", "en": "action"},
 }
 
+# ---- the short message posted with the draft file
+BRIEF: T = {
+    "head": {"ja": "📝 振り返りの下書き: {title}", "en": "📝 Postmortem draft: {title}"},
+    "resolved": {
+        "ja": "検知から復旧完了まで {duration}。",
+        "en": "{duration} from detection to resolved.",
+    },
+    "open": {"ja": "まだ対応中です（{label}）。", "en": "Still open ({label})."},
+    "counts": {
+        "ja": "対応項目の候補 {n} 件（5分類のうち {kinds} 分類）、ロールバック: {rollback}。",
+        "en": "{n} candidate actions in {kinds} of the five kinds; rollback: {rollback}.",
+    },
+    "next": {
+        "ja": "確認・加筆したら `incident-assistant kb ingest` でナレッジベースへ。次のインシデントのロールバック判断で参照されます。",
+        "en": "Review it, then add it with `incident-assistant kb ingest`: the next incident's rollback advice can cite it.",
+    },
+}
+
+ROLLBACK_BRIEF: T = {
+    "helped": {"ja": "実施・効果あり", "en": "attempted, helped"},
+    "did_not_help": {"ja": "実施・効果なし", "en": "attempted, did not help"},
+    "made_worse": {"ja": "実施・悪化", "en": "attempted, made it worse"},
+    "not_attempted": {"ja": "なし", "en": "not attempted"},
+    "unknown": {"ja": "実施・効果不明", "en": "attempted, outcome unknown"},
+}
+
 # ---- the summary paragraph ------------------------------------------------------------------
 SUMMARY: T = {
     "resolved": {

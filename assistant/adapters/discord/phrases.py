@@ -59,6 +59,10 @@ _PHRASES: dict[str, tuple[str, str]] = {
         "(This proposal is no longer current.)",
     ),
     "dc_checklist": ("ロールバック前の確認", "Before rolling back"),
+    "dc_postmortem_unavailable": (
+        "この環境では振り返りの下書きを作れません。",
+        "Postmortem drafts are not available here.",
+    ),
     "dc_sources": ("出典", "Sources"),
 }
 

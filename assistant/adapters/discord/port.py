@@ -13,7 +13,8 @@ from typing import Protocol, runtime_checkable
 
 from assistant.core.actions import Action
 from assistant.core.events import Event
-from assistant.core.model import Answer, IncidentConfig, IncidentState, StatusUpdate
+from assistant.core.model import Answer, IncidentConfig, IncidentState, Lang, StatusUpdate
+from assistant.core.postmortem_model import Postmortem
 
 
 class DeliveryLike(Protocol):
@@ -52,6 +53,28 @@ class ServicePort(Protocol):
     def last_processed_message_id(self, channel_id: str) -> str | None: ...
     # beyond CONVENTIONS.md (the lead's service has it)
     def answer_outside(self, question: str, message_id: str, at: datetime) -> Answer: ...
+
+
+class PostmortemLike(Protocol):
+    """A drafted postmortem (``assistant.service.PostmortemDraft``)."""
+
+    @property
+    def markdown(self) -> str: ...
+    @property
+    def filename(self) -> str: ...
+    @property
+    def postmortem(self) -> Postmortem: ...
+
+
+@runtime_checkable
+class PostmortemDrafter(Protocol):
+    """Drafts an incident's postmortem (``/incident postmortem``), commander only."""
+
+    def may_command(self, incident_id: str, user_id: str, *, privileged: bool = False) -> bool: ...
+
+    async def postmortem(
+        self, incident_id: str, *, lang: Lang | None = None, services: Sequence[str] = ()
+    ) -> PostmortemLike | None: ...
 
 
 @runtime_checkable

@@ -21,6 +21,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Mark the incident resolved (commander)",
         "インシデントを復旧完了にします（指揮官）",
     ),
+    "incident.postmortem": (
+        "Draft the postmortem as a Markdown file for the knowledge base (commander)",
+        "振り返りの下書きをナレッジベース用の Markdown で作ります（指揮官）",
+    ),
     "phase": ("Set the incident phase (commander)", "インシデントのフェーズを変更します（指揮官）"),
     "commander": ("Hand command to someone (commander)", "指揮官を交代します（指揮官）"),
     "assign": (
@@ -49,6 +53,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "param.purpose": ("Why: the purpose of the task", "何の目的で"),
     "param.audience": ("Who the update is for", "更新の読み手"),
     "param.question": ("Your question", "質問"),
+    "param.language": ("Language of the draft", "下書きの言語"),
+    "param.services": ("Services it hit, comma-separated", "影響したサービス（カンマ区切り）"),
+    "choice.ja": ("Japanese", "日本語"),
+    "choice.en": ("English", "英語"),
     "choice.investigating": ("Investigating", "調査中"),
     "choice.identified": ("Identified", "原因特定"),
     "choice.mitigating": ("Mitigating", "対応中"),

@@ -23,6 +23,7 @@ EXPECTED = {
     "incident",
     "incident declare",
     "incident resolve",
+    "incident postmortem",
     "phase",
     "commander",
     "assign",

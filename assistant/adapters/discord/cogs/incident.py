@@ -1,4 +1,4 @@
-"""/incident declare and /incident resolve.
+"""/incident declare, /incident resolve and /incident postmortem.
 
 Declaring opens a public thread under the configured parent channel (or the channel the
 command ran in); with categories configured and no parent channel it opens a new channel in
@@ -8,6 +8,7 @@ records the commander and composes the first update.
 
 from __future__ import annotations
 
+import io
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -17,16 +18,24 @@ from discord.ext import commands
 
 from assistant.adapters.discord import convert
 from assistant.adapters.discord.context import BotContext
-from assistant.adapters.discord.interact import run_command
+from assistant.adapters.discord.interact import refuse_outside_incident, run_command
 from assistant.adapters.discord.phrases import locale_lang, say
+from assistant.adapters.discord.port import PostmortemDrafter
 from assistant.adapters.discord.render import ALLOWED_MENTIONS, clip
 from assistant.adapters.discord.translator import L
+from assistant.core.model import Lang
+from assistant.core.postmortem_render import brief
+from assistant.core.texts import t
 
 if TYPE_CHECKING:
     from assistant.adapters.discord.bot import IncidentBot
 
 Interaction = discord.Interaction[Any]
 THREAD_ARCHIVE_MINUTES: Literal[10080] = 10080  # a week: incidents can run long
+LANGUAGE_CHOICES = [
+    app_commands.Choice(name=L("choice.ja"), value="ja"),
+    app_commands.Choice(name=L("choice.en"), value="en"),
+]
 
 
 def incident_name(title: str, at: datetime) -> str:
@@ -111,6 +120,49 @@ class IncidentCog(commands.Cog):
         self, interaction: Interaction, note: app_commands.Range[str, 1, 300] | None = None
     ) -> None:
         await run_command(self.ctx, interaction, "resolve", {"note": note} if note else {})
+
+    @incident.command(name="postmortem", description=L("incident.postmortem"))
+    @app_commands.describe(language=L("param.language"), services=L("param.services"))
+    @app_commands.choices(language=LANGUAGE_CHOICES)
+    async def postmortem(
+        self,
+        interaction: Interaction,
+        language: app_commands.Choice[str] | None = None,
+        services: app_commands.Range[str, 1, 200] | None = None,
+    ) -> None:
+        """The draft as a file plus its brief, in the channel; refused to non-commanders."""
+        lang = locale_lang(interaction.locale)
+        incident_id = self.ctx.listening.incident_id_for(interaction.channel)
+        if incident_id is None:
+            await refuse_outside_incident(interaction)
+            return
+        service = self.ctx.service
+        if not isinstance(service, PostmortemDrafter):
+            await _private(interaction, say(lang, "dc_postmortem_unavailable"))
+            return
+        privileged = convert.holds_role(interaction.user, self.ctx.settings.commander_role_id)
+        if not service.may_command(incident_id, str(interaction.user.id), privileged=privileged):
+            await _private(interaction, t(lang, "refusal"))
+            return
+        await interaction.response.defer(thinking=True)  # the LLM may take a while
+        names = [n.strip() for n in (services or "").split(",") if n.strip()]
+        chosen: Lang | None = None
+        if language is not None:
+            chosen = "ja" if language.value == "ja" else "en"
+        draft = await service.postmortem(incident_id, lang=chosen, services=names)
+        if draft is None:
+            await interaction.followup.send(
+                say(lang, "dc_not_incident"), ephemeral=True, allowed_mentions=ALLOWED_MENTIONS
+            )
+            return
+        file = discord.File(io.BytesIO(draft.markdown.encode("utf-8")), filename=draft.filename)
+        await interaction.followup.send(
+            clip(brief(draft.postmortem), 2000), file=file, allowed_mentions=ALLOWED_MENTIONS
+        )
+
+
+async def _private(interaction: Interaction, text: str) -> None:
+    await interaction.response.send_message(text, ephemeral=True, allowed_mentions=ALLOWED_MENTIONS)
 
 
 async def setup(bot: IncidentBot) -> None:
