@@ -74,6 +74,12 @@ class Polisher(Protocol):
     ) -> Answer: ...
 
 
+class Observer(Protocol):
+    """Watches what the service commits (assistant.metrics.Metrics); never the core."""
+
+    def recorded(self, state: IncidentState, actions: Sequence[Action]) -> None: ...
+
+
 @runtime_checkable
 class PostmortemWriter(Protocol):
     """An LLM engine that can word a postmortem draft (assistant.llm.engine.LLMEngine)."""
@@ -171,8 +177,10 @@ class IncidentService:
         defaults: IncidentConfig | None = None,
         llm: Polisher | None = None,
         redactor: Redactor = DEFAULT_REDACTOR,
+        observer: Observer | None = None,
     ) -> None:
         self.store = store
+        self.observer = observer
         self.redactor = redactor
         self.engine = engine
         self.defaults = defaults or IncidentConfig()
@@ -291,6 +299,7 @@ class IncidentService:
             raise
         self._seq[state.id] = seq
         keys.add(key)
+        self._observe(state, actions)
         # the LLM works on the state as of this event, whatever comes in meanwhile
         snapshot = state.model_copy(deep=True) if held and polishing else None
         # updates go out (and are worded) in the order their events were recorded; nothing
@@ -300,6 +309,14 @@ class IncidentService:
             turn = asyncio.get_running_loop().create_future()
             self._turns[state.id] = turn
         return _Pending(state.id, event, rows, snapshot, after, turn, word=polishing)
+
+    def _observe(self, state: IncidentState, actions: list[Action]) -> None:
+        if self.observer is None or not actions:
+            return
+        try:
+            self.observer.recorded(state, actions)
+        except Exception:  # metrics must never stop an incident
+            log.exception("incident %s: the observer failed", state.id)
 
     async def _finish(self, pending: _Pending) -> list[Delivery]:
         """Word the held actions through the LLM, release them, and return the deliveries.

@@ -83,6 +83,10 @@ class Settings(BaseSettings):
     llm_token_budget: int = Field(3000, gt=200)
     redact_patterns: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
+    # optional HTTP endpoint with Prometheus /metrics and /healthz (run only)
+    metrics_port: int | None = Field(None, ge=0, le=65535)
+    metrics_host: str = "0.0.0.0"
+
     @field_validator(
         "discord_guild_ids",
         "channel_patterns",

@@ -103,3 +103,22 @@ def test_redact_patterns_from_settings_apply_to_what_the_bot_prints(
     text = app.service.redactor.sanitize_output("token acme_0123456789abcdef leaked")
     assert "acme_0123456789abcdef" not in text
     app.close()
+
+
+def test_metrics_port_turns_on_metrics_for_the_bot(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """METRICS_PORT set: the bot's app observes the service; other commands never do."""
+    monkeypatch.setenv("METRICS_PORT", "9108")
+    s = Settings.load(_env_file=None)
+    assert (s.metrics_port, s.metrics_host) == (9108, "0.0.0.0")
+    app = build_app(s, state_path=tmp_path / "s.sqlite3", use_knowledge=False, with_metrics=True)
+    try:
+        assert app.metrics is not None and app.service.observer is app.metrics
+    finally:
+        app.close()
+    plain = build_app(s, state_path=tmp_path / "t.sqlite3", use_knowledge=False)
+    try:
+        assert plain.metrics is None and plain.service.observer is None
+    finally:
+        plain.close()

@@ -114,6 +114,10 @@ CREATE TABLE IF NOT EXISTS cursors (
     message_id TEXT NOT NULL,
     at TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS health (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    at TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS llm_calls (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     at TEXT NOT NULL,
@@ -364,6 +368,20 @@ class SqliteStore:
             OutboxRow(r[0], r[1], _ACTION.validate_json(r[2]), bool(r[3]), r[4], bool(r[5]))
             for r in rows
         ]
+
+    def backlog(self) -> int:
+        """Outbox rows not delivered yet (held ones included)."""
+        row = self._db.execute("SELECT COUNT(*) FROM outbox WHERE delivered = 0").fetchone()
+        return int(row[0])
+
+    def probe_write(self, at: datetime) -> None:
+        """Write one row and commit: raises ``sqlite3.Error`` when the file cannot be
+        written now (disk full, read-only, locked past the timeout). Inside a batch the
+        store is being written already, so there is nothing to probe."""
+        if self._in_batch:
+            return
+        with self._tx() as db:
+            db.execute("INSERT OR REPLACE INTO health (id, at) VALUES (1, ?)", (at.isoformat(),))
 
     def release(self, seq: int, action: Action) -> None:
         """A held row gets its final wording and becomes deliverable."""

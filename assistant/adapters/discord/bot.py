@@ -10,9 +10,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
@@ -32,6 +33,9 @@ from assistant.adapters.discord.settings import DiscordSettings
 from assistant.adapters.discord.translator import CommandTranslator
 from assistant.adapters.discord.views import ProposalButton
 from assistant.core.model import IncidentConfig
+
+if TYPE_CHECKING:
+    from assistant.adapters.metrics_http import MetricsServer
 
 log = logging.getLogger(__name__)
 
@@ -164,6 +168,15 @@ class IncidentBot(commands.Bot):
     async def on_message(self, message: discord.Message, /) -> None:
         """No prefix commands: the cogs' listeners handle messages."""
 
+    def gateway_health(self) -> tuple[bool, str]:
+        """For ``/healthz``: connected to the gateway and ready, with the heartbeat latency."""
+        if self.is_closed():
+            return False, "closed"
+        if not self.is_ready():
+            return False, "not connected"
+        latency = self.latency
+        return True, "connected" if math.isnan(latency) else f"connected, {latency * 1000:.0f} ms"
+
     async def close(self) -> None:
         if self._scheduler_task is not None:
             self._scheduler_task.cancel()
@@ -172,9 +185,18 @@ class IncidentBot(commands.Bot):
         await super().close()
 
 
-async def start_bot(bot: IncidentBot, token: str) -> None:
-    """Run ``bot`` until it closes; a rejected token or intent is a ``BotConfigError``."""
+async def start_bot(
+    bot: IncidentBot, token: str, metrics_server: MetricsServer | None = None
+) -> None:
+    """Run ``bot`` until it closes; a rejected token or intent is a ``BotConfigError``.
+
+    With ``metrics_server``, ``/metrics`` and ``/healthz`` are served while the bot runs.
+    """
     async with bot:
+        if metrics_server is not None:
+            metrics_server.checks = {**metrics_server.checks, "gateway": bot.gateway_health}
+            metrics_server.metrics.watch_gateway(lambda: bot.latency)
+            await metrics_server.start()
         try:
             await bot.start(token)
         except discord.LoginFailure as exc:
@@ -187,12 +209,19 @@ async def start_bot(bot: IncidentBot, token: str) -> None:
                 "Discord refused the privileged intents: enable Message Content Intent and "
                 "Server Members Intent on the Developer Portal's Bot page"
             ) from exc
+        finally:
+            if metrics_server is not None:
+                await metrics_server.stop()
 
 
 async def run_bot(
-    settings: DiscordSettings, service: ServicePort, *, base_config: IncidentConfig | None = None
+    settings: DiscordSettings,
+    service: ServicePort,
+    *,
+    base_config: IncidentConfig | None = None,
+    metrics_server: MetricsServer | None = None,
 ) -> None:
     """Entry point for ``incident-assistant run``."""
     token = check_token(settings.token.get_secret_value())
     bot = IncidentBot(service=service, settings=settings, base_config=base_config)
-    await start_bot(bot, token)
+    await start_bot(bot, token, metrics_server)

@@ -47,9 +47,23 @@ def run_from_settings(settings: Settings, *, err: TextIO = sys.stderr) -> int:
         print(f"error: {exc}", file=err)
         return 2
     discord.utils.setup_logging(level=logging.INFO, root=True)
-    app = build_app(settings)
+    app = build_app(settings, with_metrics=True)
+    server = None
+    if app.metrics is not None and settings.metrics_port is not None:
+        from assistant.adapters.metrics_http import MetricsServer
+        from assistant.app import health_checks
+
+        checks = health_checks(app.store, app.knowledge)
+        server = MetricsServer(app.metrics, checks, settings.metrics_host, settings.metrics_port)
     try:
-        asyncio.run(run_bot(config, app.service, base_config=settings.incident_defaults()))
+        asyncio.run(
+            run_bot(
+                config,
+                app.service,
+                base_config=settings.incident_defaults(),
+                metrics_server=server,
+            )
+        )
     except BotConfigError as exc:
         print(f"error: {exc}", file=err)
         return 2

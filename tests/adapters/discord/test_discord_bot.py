@@ -189,3 +189,11 @@ def test_the_real_service_satisfies_the_port() -> None:
 
     wanted = [n for n in dir(ServicePort) if not n.startswith("_")]
     assert wanted and all(callable(getattr(IncidentService, n, None)) for n in wanted)
+
+
+async def test_gateway_health_before_connecting() -> None:
+    """/healthz's gateway check fails until the bot is connected and ready."""
+    bot = _bot()
+    assert bot.gateway_health() == (False, "not connected")
+    await bot.close()
+    assert bot.gateway_health() == (False, "closed")
