@@ -80,9 +80,6 @@ def restoring_action(state: IncidentState) -> tuple[str, Fact] | None:
     restart), or the first stop-gap when no recovery followed."""
     facts = live_facts(state)
     gaps = stopgaps(state, facts)
-    entered = [c.at for c in state.phase_history if c.phase is Phase.MITIGATING]
-    if entered and any(f.at >= min(entered) for _, f in gaps):
-        gaps = [g for g in gaps if g[1].at >= min(entered)]  # the lead-in was talk about it
     if not gaps:
         return None
     recovered = recovered_after(state, facts, gaps[0][1].at)

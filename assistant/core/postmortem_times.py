@@ -153,21 +153,23 @@ def milestones(state: IncidentState, facts: list[Fact] | None = None) -> list[Ma
 def stopgaps(state: IncidentState, facts: list[Fact]) -> list[tuple[str, Fact]]:
     """Confirmed actions that restore service without fixing the cause, with their kind.
 
-    Once the incident has entered Mitigating, only actions from shortly before then on
-    count: earlier, "rollback" or "restart" in a message is mostly talk about one (is it
-    safe? what changed?), not one being done; the order to do it comes just before.
+    Once the incident has entered Mitigating, the actions from then on count: earlier,
+    "rollback" or "restart" in a message is mostly talk about one (is it safe? what
+    changed?), not one being done. Only when none follows are the few minutes before the
+    entry used (the order to do it, read as an action, came just before the phase moved).
     """
-    entered = [c.at for c in state.phase_history if c.phase is Phase.MITIGATING]
-    since = min(entered) - STOPGAP_LEAD if entered else None
-    out = []
+    found = []
     for f in facts:
-        if since is not None and f.at < since:
-            continue
         if f.kind == "action" and f.certainty == "confirmed":
             kind = action_kind(f.text)
             if kind in STOPGAP_KINDS:
-                out.append((kind, f))
-    return out
+                found.append((kind, f))
+    entered = [c.at for c in state.phase_history if c.phase is Phase.MITIGATING]
+    if not entered:
+        return found
+    start = min(entered)
+    after = [g for g in found if g[1].at >= start]
+    return after or [g for g in found if g[1].at >= start - STOPGAP_LEAD]
 
 
 def recovered_after(state: IncidentState, facts: list[Fact], at: datetime) -> datetime | None:
