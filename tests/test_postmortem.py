@@ -252,3 +252,16 @@ def test_the_next_incident_cites_the_draft(drafted: dict[str, Drafted], tmp_path
     cited = [line for line in answers if "postmortems/payment-api-signblob" in line]
     assert cited, answers
     assert "helped" in cited[0] or "切り戻し→改善" in cited[0] or "rolled back" in cited[0]
+
+
+def test_the_readme_excerpt_is_a_real_draft(drafted: dict[str, Drafted]) -> None:
+    """Every line of the README's excerpt is a line of the ja sample's draft (links cut)."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    block = readme.split("An excerpt of the draft of the bundled Japanese sample", 1)[1]
+    excerpt = block.split("```markdown\n", 1)[1].split("```", 1)[0]
+    draft = re.sub(
+        r"\]\(https://[^)]+\)", "]", drafted["ja-release-rollback"].drafts["ja"].markdown
+    )
+    lines = set(draft.splitlines())
+    missing = [line for line in excerpt.splitlines() if line.strip() and line not in lines]
+    assert missing == []
