@@ -67,6 +67,13 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--state", type=Path, help="SQLite state file (default: a temporary one)")
     r.add_argument("--bot-name", help="the bot's account name (default: the mentioned bot user)")
     r.add_argument("--color", choices=["auto", "always", "never"], default="auto")
+    r.add_argument(
+        "--confirm-proposals",
+        choices=["all", "commander", "none"],
+        default="commander",
+        help="phase proposals taken as confirmed: the commander's own (default, as the "
+        "commander would click), everyone's, or none (as live before any click)",
+    )
 
     pm = sub.add_parser(
         "postmortem", help="draft the postmortem of an exported incident (Markdown for kb ingest)"
@@ -156,7 +163,9 @@ def _replay(args: argparse.Namespace) -> int:
         unassigned_minutes=args.unassigned_minutes,
         bot_name=args.bot_name,
         colour=colour,
+        confirm_proposals=args.confirm_proposals,
     )
+
     settings = Settings.load()
     with tempfile.TemporaryDirectory(prefix="incident-assistant-") as tmp:
         state = args.state or Path(tmp) / "replay.sqlite3"

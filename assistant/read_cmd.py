@@ -16,7 +16,10 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from assistant.core.model import User
-from assistant.core.reading import RISK_KEYS, Earlier, LexiconReader, ReadContext, Reading
+from assistant.core.reading import RISK_KEYS, Reading
+from assistant.core.reading.context import Earlier, ReadContext
+from assistant.core.reading.reader import LexiconReader
+from assistant.core.reading.roster import unassigned_in_context
 
 
 class ReadInputError(ValueError):
@@ -56,13 +59,21 @@ def context_of(item: dict[str, Any], reader: LexiconReader) -> ReadContext:
     bot = item.get("bot")
     bot_names = (bot,) if isinstance(bot, str) and bot else ()
     people: dict[str, User] = {}
+    for raw in item.get("context") or []:  # everyone who speaks in the item is a participant
+        if isinstance(raw, dict):
+            people.setdefault(
+                str(raw.get("author") or "someone"), _user(str(raw.get("author") or "someone"))
+            )
+    people.setdefault(author.id, author)
+    if commander is not None:
+        people.setdefault(commander.id, commander)
     earlier: list[Earlier] = []
     for i, raw in enumerate(item.get("context") or []):
         if not isinstance(raw, dict):
             continue
         who = _user(str(raw.get("author") or "someone"))
-        people.setdefault(who.id, who)
         text = str(raw.get("text") or "")
+
         ctx = ReadContext(author=who, commander=commander, people=tuple(people.values()),
                           earlier=tuple(earlier), bot_names=bot_names)  # fmt: skip
         earlier.append(Earlier(author=who, content=text, reading=reader.read(f"ctx{i}", text, ctx)))
@@ -78,9 +89,13 @@ def context_of(item: dict[str, Any], reader: LexiconReader) -> ReadContext:
     )
 
 
-def corpus_fields(reading: Reading) -> dict[str, Any]:
-    """The corpus's view of a Reading."""
+def corpus_fields(reading: Reading, ctx: ReadContext | None = None) -> dict[str, Any]:
+    """The corpus's view of a Reading. "Everyone without a task may go" is resolved to the
+    people of the context who hold no task, as a person reading the message alone would."""
     phase = reading.phase
+    release = list(reading.release)
+    if ctx is not None:
+        release += [n for n in unassigned_in_context(ctx, reading) if n not in release]
     return {
         "phase": phase.phase.value if phase else None,
         "phase_certainty": phase.certainty if phase else None,
@@ -89,8 +104,8 @@ def corpus_fields(reading: Reading) -> dict[str, Any]:
             {"assignee": a.assignee, "has_purpose": a.purpose is not None}
             for a in reading.assignments
         ],
-        "done": list(reading.done),
-        "release": list(reading.release),
+        "done": [*reading.done, *(n for n in reading.done_inferred if n not in reading.done)],
+        "release": release,
         "change": reading.change.status if reading.change else None,
         "risk": {key: reading.risk_value(key) for key in RISK_KEYS},
         "question": reading.question.intent
@@ -111,7 +126,7 @@ def run(path: Path, fmt: str, out: TextIO = sys.stdout) -> int:
     for n, item in _items(path):
         ctx = context_of(item, reader)
         reading = reader.read(str(item.get("id", n)), item["text"], ctx)
-        fields = corpus_fields(reading)
+        fields = corpus_fields(reading, ctx)
         if fmt == "jsonl":
             record = {
                 "id": item.get("id", n),

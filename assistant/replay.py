@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import Literal, TextIO
 
 from assistant.adapters.export_dce import ChannelExport
 from assistant.core.actions import Action
@@ -32,6 +32,10 @@ class ReplayOptions:
     bot_name: str | None = None
     colour: bool = False
     knowledge_dirs: list[Path] = field(default_factory=list)
+    # which phase proposals replay takes as confirmed: live, only a click confirms one; by
+    # default replay confirms those the commander's own messages raised (the commander would
+    # click), and shows everyone else's as proposals, as live would
+    confirm_proposals: Literal["none", "commander", "all"] = "commander"
 
 
 def incident_config(
@@ -45,7 +49,7 @@ def incident_config(
         "audience": opts.audience,
         "bot_name": bot_name,
         "bot_user_id": bot_id,
-        "auto_confirm_proposals": True,  # replay reports the change the bot would make
+        "confirm_proposals": opts.confirm_proposals,
     }
     for name in ("cadence_minutes", "idle_minutes", "unassigned_minutes"):
         value = getattr(opts, name)

@@ -69,7 +69,11 @@ def replay_command(scenario: Scenario, state: Path, knowledge: list[Path] | None
         sys.executable, "-m", "assistant", "replay", str(scenario.export),
         "--format", "jsonl", "--state", str(state),
         "--lang", str(scenario.expected.get("lang", "auto")), "--bot-name", BOT_NAME,
+        # phase checkpoints score what the bot *reads*: every proposal counts as confirmed
+        # (live, the commander's click does that); who may change the phase is tested apart
+        "--confirm-proposals", "all",
     ]  # fmt: skip
+
     if knowledge is None:
         return [*cmd, "--no-knowledge"]
     for k in knowledge:

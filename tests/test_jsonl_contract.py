@@ -133,9 +133,10 @@ EXPECTED_PHASES = {
 def test_samples_walk_through_their_phases(
     sample: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Each bundled incident ends resolved after passing through mitigation and monitoring,
-    and every phase change posts an update in that phase at once."""
-    records = _replay(sample, capsys, "--no-knowledge")
+    """Each bundled incident ends resolved after passing through mitigation and monitoring
+    once every proposal is confirmed (what the bot reads), and every phase change posts an
+    update in that phase at once."""
+    records = _replay(sample, capsys, "--no-knowledge", "--confirm-proposals", "all")
     phases = [r["phase"] for r in records if r["type"] == "phase"]
     want = EXPECTED_PHASES[sample.parent.name]
     it = iter(phases)
@@ -144,6 +145,23 @@ def test_samples_walk_through_their_phases(
         if rec["type"] == "phase":
             nxt = next(r for r in records[i + 1 :] if r["type"] == "update")
             assert nxt["phase"] == rec["phase"] and nxt["at"] == rec["at"]
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.parent.name)
+def test_by_default_only_the_commander_moves_the_phase(
+    sample: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A plain replay shows what live would do: the phase moves only on the commander's
+    words (or their confirmation); anyone else's inferred change stays a proposal."""
+    records = _replay(sample, capsys, "--no-knowledge")
+    export = json.loads(sample.read_text(encoding="utf-8"))
+    author = {m["id"]: m["author"]["name"] for m in export["messages"]}
+    # each sample's commander opens the incident (its first human message)
+    commander = next(m["author"]["name"] for m in export["messages"] if not m["author"]["isBot"])
+    moved = [r for r in records if r["type"] == "phase" and r["how"] in ("inferred", "prefix")]
+    assert moved
+    for rec in moved:
+        assert {author[s] for s in rec["source_ids"]} == {commander}, rec
 
 
 def test_answers_cite_documents_of_the_knowledge_directory(

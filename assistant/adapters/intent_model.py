@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 import threading
-from collections import Counter
 from importlib import resources
 from typing import Any
 
@@ -60,7 +59,8 @@ class IntentModel:
             self._encoder = shared_encoder()
         vectors = np.asarray(self._encoder.encode(texts), dtype=np.float32)
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-        return vectors / np.maximum(norms, 1e-9)
+        normalised: np.ndarray = vectors / np.maximum(norms, 1e-9)
+        return normalised
 
     def warm(self) -> None:
         with self._lock:
@@ -79,9 +79,11 @@ class IntentModel:
         query = self._encode([question])[0]
         scores = self._vectors @ query
         top = np.argsort(-scores)[:K]
-        votes: Counter[Intent] = Counter()
+        votes: dict[Intent, float] = {}
         for i in top:
-            votes[self._labels[int(i)]] += float(scores[int(i)])
-        intent, weight = votes.most_common(1)[0]
+            label = self._labels[int(i)]
+            votes[label] = votes.get(label, 0.0) + float(scores[int(i)])
+        intent, weight = max(votes.items(), key=lambda kv: kv[1])
+
         total = sum(votes.values()) or 1.0
         return intent, weight / total

@@ -12,10 +12,11 @@ triggers an update at once, only the commander or a privileged user may force an
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import datetime
 from typing import Literal
 
-from assistant.core import advisor, facts, intents, lang, onboarding, phases, roster, updates
+from assistant.core import advisor, facts, lang, onboarding, phases, roster, updates
 from assistant.core.actions import Action, Notice, PhaseChanged, PostUpdate, Reply
 from assistant.core.events import (
     ClockTick,
@@ -40,14 +41,32 @@ from assistant.core.model import (
 )
 from assistant.core.phases import PhaseSignal
 from assistant.core.ports import KnowledgePort
+from assistant.core.reading import Reading
+from assistant.core.reading import context as reading_context
+from assistant.core.reading.reader import LexiconReader, Reader
 from assistant.core.texts import t
 
 
 class Engine:
-    """Routes events to the feature rules. Holds only ports, never incident state."""
+    """Routes events to the feature rules. Holds only ports, never incident state.
 
-    def __init__(self, knowledge: KnowledgePort | None = None) -> None:
+    Every message is read once into a ``Reading`` (``msg.reading``); the features consume the
+    Reading. A message that arrives with one (the service reads before it hands the event in,
+    so the Reading is stored with the event) is not read again.
+    """
+
+    def __init__(
+        self, knowledge: KnowledgePort | None = None, reader: Reader | None = None
+    ) -> None:
         self.knowledge = knowledge
+        self.reader: Reader = reader or LexiconReader()
+
+    def read(self, state: IncidentState, msg: ChatMessage) -> Reading:
+        """The message's Reading: the stored one, or the Reader's now (then stored)."""
+        if msg.reading is None or msg.reading.message_id != msg.id:
+            ctx = reading_context.for_message(state, msg)
+            msg.reading = self.reader.read(msg.id, msg.content, ctx)
+        return msg.reading
 
     # ------------------------------------------------------------------ entry point
     def handle(self, state: IncidentState, event: Event) -> list[Action]:
@@ -89,9 +108,11 @@ class Engine:
     def _on_message(self, state: IncidentState, msg: ChatMessage) -> list[Action]:
         if msg.id in state.messages:
             return []  # already seen (live and backfill can overlap)
-        state.messages[msg.id] = msg
         if state.is_bot(msg.author):
+            state.messages[msg.id] = msg
             return []
+        reading = self.read(state, msg)
+        state.messages[msg.id] = msg
         state.activity_since_update = True
         if state.config.lang == "auto" and msg.content.strip():
             # Re-read the language from the recent conversation: on every message at first,
@@ -101,19 +122,23 @@ class Engine:
                 recent = list(state.messages.values())[-50:]
                 state.detected_lang = lang.detect(m.content for m in recent if not m.deleted)
         actions: list[Action] = list(roster.touch(state, msg.author, msg.at))
-        state.facts.extend(facts.extract(state, msg))
+        found_facts = facts.from_reading(state, msg, reading)
+        state.facts.extend(found_facts)
+        handed_out = any(a.assignee != msg.author.name for a in reading.assignments)
+        posted_status = reading.phase is not None and reading.phase.prefixed
+        if handed_out or posted_status:
+            roster.reported(state, msg.author, msg.at)
 
-        if self.mentions_bot(state, msg):
+        to_bot = reading.addressed_to_bot or self.mentions_bot(state, msg)
+        actions += roster.on_message(state, msg, reading)
+        if to_bot:
             # Questions to the bot are answered, never obeyed: "bot, declare resolved"
-            # changes nothing. Roster cues still count (a mention may also assign).
-            actions += roster.on_message(state, msg)
-            actions += self._answer(state, msg, msg.content)
-            return actions
-
-        actions += roster.on_message(state, msg)
-        signal = phases.detect(state, msg)
-        if signal is not None:
-            actions += self._apply_signal(state, signal, msg.author, msg.at)
+            # changes nothing; what the message states may still be proposed.
+            actions += self._answer(state, msg, reading)
+        privileged = msg.privileged or roster.is_commander(state, msg.author)
+        found = phases.signal(state, msg, reading, privileged=privileged, to_bot=to_bot)
+        if found is not None:
+            actions += self._apply_signal(state, found, msg.author, msg.at)
         return actions
 
     def _on_edit(self, state: IncidentState, event: MessageEdited) -> list[Action]:
@@ -124,8 +149,11 @@ class Engine:
         msg.edited_at = event.at
         if event.mentions is not None:
             msg.mentions = list(event.mentions)
+        msg.reading = event.reading
+        reading = self.read(state, msg)
+        event.reading = reading
         state.facts = [f for f in state.facts if event.message_id not in f.source_ids]
-        state.facts.extend(facts.extract(state, msg))
+        state.facts.extend(facts.from_reading(state, msg, reading))
         state.activity_since_update = True
         self._drop_proposal_resting_on(state, event.message_id)
         return []
@@ -164,8 +192,9 @@ class Engine:
         return False
 
     # ------------------------------------------------------------------ answers
-    def _answer(self, state: IncidentState, msg: ChatMessage, question: str) -> list[Action]:
-        intent = intents.classify(question)
+    def _answer(self, state: IncidentState, msg: ChatMessage, reading: Reading) -> list[Action]:
+        question = msg.content
+        intent = reading.question.intent if reading.question is not None else "other"
         at = msg.at
         if intent == "rollback":
             answer = advisor.advise(state, question, msg.id, at, self.knowledge)
@@ -185,7 +214,7 @@ class Engine:
     ) -> list[Action]:
         if signal.phase == state.phase:
             return []
-        if signal.certain or state.config.auto_confirm_proposals:
+        if signal.certain or _auto_confirms(state, signal):
             how = signal.how if signal.certain else "inferred"
             return self.change_phase(
                 state, signal.phase, at, by.id, signal.source_ids, how, proposed=not signal.certain
@@ -282,7 +311,9 @@ class Engine:
                 at=at,
                 content=question,
             )
-            return self._answer(state, msg, question)
+            # /ask is a question to the bot whatever its words
+            ctx = replace(reading_context.for_message(state, msg), addressed=True)
+            return self._answer(state, msg, self.reader.read(msg.id, question, ctx))
         if not self.is_privileged(state, cmd):
             return [_private(state, cmd, "refusal", t(state.lang, "refusal"))]
         sources = [cmd.interaction_id] if cmd.interaction_id else []
@@ -352,6 +383,12 @@ class Engine:
             ),
             self._post(state, "declared", cmd.at),
         ]
+
+
+def _auto_confirms(state: IncidentState, signal: phases.PhaseSignal) -> bool:
+    """Whether a proposal is taken as confirmed without a click (replay's view of live)."""
+    mode = "all" if state.config.auto_confirm_proposals else state.config.confirm_proposals
+    return mode == "all" or (mode == "commander" and signal.by_commander)
 
 
 def _private(

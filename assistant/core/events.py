@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, field_validator
 
 from assistant.core.model import ChatMessage, Model, User
+from assistant.core.reading import Reading
 
 
 class _Event(Model):
@@ -25,6 +26,7 @@ class MessageEdited(_Event):
     message_id: str
     content: str
     mentions: list[User] | None = None
+    reading: Reading | None = None  # what the Reader understood from the new text
 
 
 class MessageDeleted(_Event):

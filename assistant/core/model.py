@@ -7,36 +7,34 @@ event. ``IncidentState`` is the whole memory of one incident; the engine folds e
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+from pydantic import ConfigDict, Field, PrivateAttr
 
+from assistant.core.reading.model import Reading
+from assistant.core.vocab import (
+    PHASE_ORDER,
+    Audience,
+    Certainty,
+    Intent,
+    Lang,
+    LangSetting,
+    Model,
+    Phase,
+    Recommendation,
+)
 
-class Phase(StrEnum):
-    """The canonical incident phases, in their usual order."""
-
-    INVESTIGATING = "investigating"
-    IDENTIFIED = "identified"
-    MITIGATING = "mitigating"
-    MONITORING = "monitoring"
-    RESOLVED = "resolved"
-
-
-PHASE_ORDER: tuple[Phase, ...] = tuple(Phase)
-
-Lang = Literal["ja", "en"]
-LangSetting = Literal["ja", "en", "auto"]
-Audience = Literal["responders", "stakeholders"]
-Certainty = Literal["confirmed", "suspected"]
-Recommendation = Literal["rollback", "disable_flag", "fix_forward", "redeploy", "hold"]
-Intent = Literal["rollback", "status", "roster", "guidance", "other"]
-
-
-class Model(BaseModel):
-    """Base for every core model: unknown fields are an error, not silently kept."""
-
-    model_config = ConfigDict(extra="forbid")
+__all__ = [
+    "PHASE_ORDER",
+    "Audience",
+    "Certainty",
+    "Intent",
+    "Lang",
+    "LangSetting",
+    "Model",
+    "Phase",
+    "Recommendation",
+]
 
 
 class User(Model):
@@ -56,7 +54,11 @@ class User(Model):
 
 
 class ChatMessage(Model):
-    """One message in the incident channel, as it currently reads."""
+    """One message in the incident channel, as it currently reads.
+
+    ``reading`` is what the Reader understood from it; it is stored with the message's event,
+    so a replay or a restart reproduces it without reading (or calling a model) again.
+    """
 
     id: str
     author: User
@@ -67,6 +69,9 @@ class ChatMessage(Model):
     edited_at: datetime | None = None
     deleted: bool = False
     pinned: bool = False
+    # the author holds the configured commander role (set by the chat adapter)
+    privileged: bool = False
+    reading: Reading | None = None
 
 
 class Fact(Model):
@@ -120,6 +125,10 @@ class Participant(Model):
     unassigned_flagged_at: datetime | None = None
     idle_flagged_at: datetime | None = None
     idle_flags: int = 0  # idle flags since the person last spoke (each waits twice as long)
+    # when they last posted a status update (a phase-prefixed post) or handed out a task:
+    # coordinating the incident without a task of their own restarts the unassigned clock
+
+    reported_at: datetime | None = None
 
 
 class PhaseChange(Model):
@@ -230,7 +239,11 @@ class IncidentConfig(Model):
     bot_name: str | None = None
     # labels override per language, e.g. {"ja": {"resolved": "【解決】"}}
     phase_labels: dict[str, dict[str, str]] = Field(default_factory=dict)
-    # replay applies inferred proposals as the change the bot would make; live waits for a click
+    # Which phase proposals are taken as confirmed without a click. Live: none (the commander
+    # clicks). Replay: "commander" by default, i.e. the proposals the commander's own messages
+    # raised (the commander would confirm their own words); "all" also confirms everyone
+    # else's. ``auto_confirm_proposals`` is the older spelling of "all".
+    confirm_proposals: Literal["none", "commander", "all"] = "none"
     auto_confirm_proposals: bool = False
 
 

@@ -1,26 +1,26 @@
-"""Phase labels, prefixes and inference from the conversation (Japanese and English).
+"""Phase labels and prefixes, and how a message's Reading moves the phase (ja/en).
 
-How a message moves the phase (``detect``):
+What a message says about the phase is read by the Reader (``reading.phase``): a phase prefix
+(【復旧完了】, [Resolved]), an explicit declaration ("closing this out", 「復旧完了とします」), or
+an observation ("p99 is back under 200ms", 「戻しました」), with its certainty. This module
+decides what the incident does with it:
 
-- A message that itself starts with a phase prefix (``【復旧完了】``, ``[Resolved]``,
-  ``Status: Monitoring``) states the phase: a certain signal, forwards or backwards.
-- Otherwise the conversation is read for cues (see ``phase_cues``). An inferred change only
-  moves the incident forward, except "the errors are back", which sends it back to
-  investigating from a later phase. It is certain only when the commander makes an explicit
-  declaration ("復旧完了とします", "closing the incident"); everything else, including the
-  commander's plain observations, is a proposal the commander confirms with one click. A
-  weak or hedged cue never produces a signal at all: facts keep it as "suspected".
-- A plain "starting" / 「始めます」 from someone whose open task is a fix the commander
-  handed out proposes mitigating (see ``phase_work``).
-- Text addressed to the bot, quoted text, code blocks and bots' own messages are never read
-  for cues: chat is data, not instructions.
+- Only the commander (or someone holding the configured commander role) changes the phase.
+  Their prefix or declaration changes it at once; anything else — their plain observations,
+  and every prefix, declaration or observation from anyone else — is a *proposal* the
+  commander confirms with one click. A message addressed to the bot never changes the phase
+  by itself either: chat is data, not instructions.
+- An inferred change only moves the incident forward, except "the problem is back", which
+  sends it back to investigating from a later phase. A prefix may go either way.
+- A plain "starting" from someone whose open task is a fix the commander handed out proposes
+  mitigating (the Reader marks it; see ``reading.phase``).
 """
 
 from __future__ import annotations
 
 from typing import Literal
 
-from assistant.core import fact_text, phase_cues, phase_work, texts
+from assistant.core import texts
 from assistant.core.actions import ProposePhase
 from assistant.core.model import (
     PHASE_ORDER,
@@ -33,6 +33,8 @@ from assistant.core.model import (
 )
 from assistant.core.phase_prefix import parse_prefix as _parse_prefix
 from assistant.core.phase_prefix import token_phase
+from assistant.core.reading import Reading
+from assistant.core.reading.text import sentence_around, shorten
 
 LABELS: dict[str, dict[Phase, str]] = {
     "ja": {
@@ -74,13 +76,15 @@ _CUE_WHAT: dict[str, dict[str, str]] = {
 
 
 class PhaseSignal(Model):
-    """A phase change read from one message: certain (prefix) or inferred."""
+    """A phase change one message asks for: certain (the commander's own prefix or
+    declaration) or a proposal."""
 
     phase: Phase
     certain: bool
     reason: str
     source_ids: list[str]
     how: Literal["prefix", "inferred"] = "inferred"
+    by_commander: bool = False  # the commander wrote it (replay may confirm it for them)
 
 
 def _overrides(lang: str, overrides: dict[str, dict[str, str]] | None) -> dict[Phase, str]:
@@ -119,17 +123,13 @@ def parse_prefix(text: str, overrides: dict[str, dict[str, str]] | None = None) 
     return _parse_prefix(text, custom)
 
 
-def _bot_names(state: IncidentState) -> tuple[str, ...]:
-    return tuple(n for n in (state.config.bot_name,) if n)
-
-
 def _reason(state: IncidentState, msg: ChatMessage, kind: str, quote: str) -> str:
     lang = state.lang
     return texts.t(
         lang,
         "phase_reason",
         who=msg.author.label,
-        quote=fact_text.shorten(quote, 80),
+        quote=shorten(quote, 80),
         ref=msg.id,
         what=_CUE_WHAT[kind][lang],
     )
@@ -139,64 +139,67 @@ def _rank(phase: Phase) -> int:
     return PHASE_ORDER.index(phase)
 
 
-def detect(state: IncidentState, msg: ChatMessage) -> PhaseSignal | None:
-    """The phase change this message signals, if any (see the module docstring)."""
-    if state.is_bot(msg.author) or msg.deleted:
+_KIND = {
+    Phase.INVESTIGATING: "regressed",  # the only way inference goes back
+    Phase.IDENTIFIED: "cause_found",
+    Phase.MITIGATING: "fix_started",
+    Phase.MONITORING: "recovered",
+    Phase.RESOLVED: "resolved",
+}
+
+
+def signal(
+    state: IncidentState,
+    msg: ChatMessage,
+    reading: Reading,
+    *,
+    privileged: bool = False,
+    to_bot: bool = False,
+) -> PhaseSignal | None:
+    """The phase change this message asks for, if any (see the module docstring).
+
+    ``privileged``: the author may change the phase (the commander, or the commander role).
+    """
+    read = reading.phase
+    if read is None or state.is_bot(msg.author) or msg.deleted:
         return None
-    prefixed = parse_prefix(msg.content, state.config.phase_labels)
-    if prefixed is not None:
+    if read.certainty == "suspected" and not read.prefixed:
+        return None  # a guess or hearsay moves nothing: the facts keep it as suspected
+    if read.phase == state.phase:
+        return None
+    if not read.prefixed and not _moves(state.phase, read.phase, read.regressed):
+        return None
+    if state.proposal is not None and state.proposal.phase == read.phase and not privileged:
+        return None  # already waiting for the commander on this very change
+
+    if read.prefixed:
         reason = texts.t(
             state.lang,
             "phase_reason_prefix",
             who=msg.author.label,
             ref=msg.id,
-            label=label(prefixed, state.lang, state.config.phase_labels),
+            label=label(read.phase, state.lang, state.config.phase_labels),
         )
-        return PhaseSignal(
-            phase=prefixed, certain=True, how="prefix", reason=reason, source_ids=[msg.id]
-        )
-    best: phase_cues.CueHit | None = None
-    fix = phase_work.assigned_fix(state, msg.author)
-    for sentence in fact_text.sentences(fact_text.clean(msg)):
-        if phase_cues.addressed_to_bot(sentence, _bot_names(state)):
-            continue
-        hits = phase_cues.find(sentence)
-        if fix is not None:  # "starting with node 1" from whoever was asked to do the fix
-            started = phase_work.started(sentence)
-            hits += [started] if started is not None else []
-        for hit in hits:
-            if not _moves(state.phase, hit.cue):
-                continue
-            if best is None or _better(hit, best):
-                best = hit
-    if best is None:
-        return None
-    if state.proposal is not None and state.proposal.phase == best.cue.phase:
-        return None  # already waiting for the commander on this very change
-    is_commander = state.commander is not None and state.commander.id == msg.author.id
+    else:
+        kind = "regressed" if read.regressed else _KIND[read.phase]
+        quote = sentence_around(msg.content, read.span.start, read.span.end)
+        reason = _reason(state, msg, kind, quote)
+    decisive = read.prefixed or (read.declared and read.certainty == "confirmed")
     return PhaseSignal(
-        phase=best.cue.phase,
-        certain=best.cue.declare and is_commander,
-        how="inferred",
-        reason=_reason(state, msg, best.cue.kind, best.sentence),
+        phase=read.phase,
+        certain=decisive and privileged and not to_bot,
+        how="prefix" if read.prefixed else "inferred",
+        reason=reason,
         source_ids=[msg.id],
+        by_commander=privileged and not to_bot,
     )
 
 
-def _moves(current: Phase, cue: phase_cues.Cue) -> bool:
+def _moves(current: Phase, target: Phase, regressed: bool) -> bool:
     """Inference goes forward only; "errors are back" goes back from a later phase."""
-    if cue.kind == "regressed":
+    if regressed:
         return current in (Phase.MITIGATING, Phase.MONITORING, Phase.RESOLVED)
-    return _rank(cue.phase) > _rank(current)
-
-
-def _better(hit: phase_cues.CueHit, best: phase_cues.CueHit) -> bool:
-    """A regression outweighs progress; otherwise the furthest phase stated wins."""
-    if hit.cue.kind == "regressed" or best.cue.kind == "regressed":
-        return best.cue.kind != "regressed"
-    return _rank(hit.cue.phase) > _rank(best.cue.phase) or (
-        hit.cue.phase == best.cue.phase and hit.cue.declare and not best.cue.declare
-    )
+    return _rank(target) > _rank(current)
 
 
 def proposal_action(state: IncidentState, proposal: PhaseProposal) -> ProposePhase:

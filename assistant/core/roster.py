@@ -27,6 +27,7 @@ purpose). Rules that need a decision, and the decision taken:
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from typing import Literal
@@ -44,8 +45,7 @@ from assistant.core.model import (
     Participant,
     User,
 )
-from assistant.core.roster_cues import Done, Handover, Purpose, Release, Request, SelfAssign, parse
-from assistant.core.roster_mentions import resolve
+from assistant.core.reading import Reading
 from assistant.core.texts import register, t
 
 register(
@@ -106,7 +106,15 @@ def touch(state: IncidentState, user: User, at: datetime) -> list[Action]:
     return []
 
 
+def reported(state: IncidentState, user: User, at: datetime) -> None:
+    """``user`` posted a status or handed out work: their unassigned clock starts again."""
+    p = state.participants.get(user.id)
+    if p is not None and not state.is_bot(user):
+        p.reported_at = at if p.reported_at is None else max(p.reported_at, at)
+
+
 def on_join(state: IncidentState, user: User, at: datetime, added_by: User | None) -> list[Action]:
+
     if not state.is_bot(user):
         _participant(state, user, at)
     return []
@@ -143,16 +151,126 @@ def _already_applied(state: IncidentState, msg: ChatMessage) -> bool:
     return False
 
 
-def on_message(state: IncidentState, msg: ChatMessage) -> list[Action]:
-    """Apply the roster cues in ``msg``. Safe to call twice, and on messages to the bot."""
+@dataclass(frozen=True)
+class Handover:
+    """Command passes to ``user``; ``None`` means the author claims it."""
+
+    user: User | None
+
+
+@dataclass(frozen=True)
+class Release:
+    """People may leave: those named, everyone without a task (``others``), or the author."""
+
+    users: tuple[User, ...] = ()
+    others: bool = False
+    author: bool = False
+    done: bool = False  # "…は完了で、戻って大丈夫です": their tasks finished, then released
+
+
+@dataclass(frozen=True)
+class Done:
+    """The author (or, for the commander, a named task) reports a task finished."""
+
+    text: str
+    users: tuple[User, ...] = ()  # others whose task the message says is done
+    author: bool = True  # the author's own task is done
+
+
+@dataclass(frozen=True)
+class Request:
+    users: tuple[User, ...]
+    task: str
+    purpose: str | None
+
+
+@dataclass(frozen=True)
+class SelfAssign:
+    task: str
+    purpose: str | None
+
+
+@dataclass(frozen=True)
+class Purpose:
+    """A purpose for an earlier request, for the people named (or the author's requests)."""
+
+    text: str
+    users: tuple[User, ...]
+
+
+Cue = Handover | Release | Done | Request | SelfAssign | Purpose
+
+
+def person(state: IncidentState, msg: ChatMessage, name: str) -> User | None:
+    """The participant (or mentioned user) a Reading's name stands for."""
+    if name == msg.author.name:
+        return msg.author
+    key = name.casefold()
+    for user in (*msg.mentions, *(p.user for p in state.participants.values())):
+        if user.name.casefold() == key or (user.display_name or "").casefold() == key:
+            return None if state.is_bot(user) else user
+    return None
+
+
+def cues(state: IncidentState, msg: ChatMessage, reading: Reading) -> list[Cue]:
+    """The roster changes a Reading asks for, most decisive first."""
+    out: list[Cue] = []
+    author = msg.author
+    if reading.commander is not None:
+        target = person(state, msg, reading.commander.name)
+        if target is not None:
+            out.append(Handover(user=None if target.id == author.id else target))
+    done_names = set(reading.done)
+    released = tuple(
+        u for n in reading.release if (u := person(state, msg, n)) is not None and u.id != author.id
+    )
+    if released or reading.release_unassigned or reading.release_self:
+        finished = bool(released) and (
+            reading.reports_done or all(u.name in done_names for u in released)
+        )
+        out.append(
+            Release(
+                users=released,
+                others=reading.release_unassigned,
+                author=reading.release_self and not released and not reading.release_unassigned,
+                done=finished,
+            )
+        )
+    others_done = tuple(
+        u for n in reading.done if (u := person(state, msg, n)) is not None and u.id != author.id
+    )
+    commander_says_done = reading.reports_done and is_commander(state, author)
+    if author.name in done_names or others_done or commander_says_done:
+        out.append(Done(text=msg.content, users=others_done, author=True))
+
+    requests: dict[tuple[str, str | None], list[User]] = {}
+    for a in reading.assignments:
+        user = person(state, msg, a.assignee)
+        if user is None:
+            continue
+        if user.id == author.id:
+            out.append(SelfAssign(task=a.task, purpose=a.purpose))
+        else:
+            requests.setdefault((a.task, a.purpose), []).append(user)
+    for (task, purpose), users in requests.items():
+        out.append(Request(users=tuple(users), task=task, purpose=purpose))
+    if reading.purpose and not reading.assignments:
+        named = tuple(u for u in msg.mentions if not state.is_bot(u) and u.id != author.id)
+        out.append(Purpose(text=reading.purpose, users=named))
+    return out
+
+
+def on_message(state: IncidentState, msg: ChatMessage, reading: Reading) -> list[Action]:
+    """Apply what the message's Reading says about the roster. Safe to call twice, and on
+    messages to the bot."""
     if state.is_bot(msg.author) or _already_applied(state, msg):
         return []
-    cues = parse(resolve(state, msg), msg.author)
-    if not cues:
+    found = cues(state, msg, reading)
+    if not found:
         return []
     lang = langs.detect_one(msg.content)
     actions: list[Action] = []
-    for cue in cues:
+    for cue in found:
         match cue:
             case Handover():
                 actions += _handover(state, msg, cue, lang)
@@ -163,10 +281,15 @@ def on_message(state: IncidentState, msg: ChatMessage) -> list[Action]:
             case Request():
                 actions += _request(state, msg, cue, lang)
             case SelfAssign():
-                actions += _open(state, msg.author, cue.task, cue.purpose, msg.at, None, [msg.id])
+                task = cue.task or _fallback_task(msg.content)
+                actions += _open(state, msg.author, task, cue.purpose, msg.at, None, [msg.id])
             case Purpose():
                 actions += _purpose(state, msg, cue)
     return actions
+
+
+def _fallback_task(content: str) -> str:
+    return roster_view.shorten(" ".join(content.split()), 60)
 
 
 def _handover(state: IncidentState, msg: ChatMessage, cue: Handover, lang: Lang) -> list[Action]:
@@ -205,6 +328,15 @@ def _release_cue(state: IncidentState, msg: ChatMessage, cue: Release) -> list[A
 
 
 def _done(state: IncidentState, msg: ChatMessage, cue: Done) -> list[Action]:
+    actions: list[Action] = []
+    for user in cue.users:  # "jonas is done with the webhooks"
+        theirs = state.open_assignments(user.id)
+        named = [a for a in theirs if _names_task(a.task, cue.text)] or theirs[-1:]
+        for a in named:
+            a.source_ids.append(msg.id)
+            actions += _close(state, a, "done", msg.at)
+    if not cue.author:
+        return actions
     mine = state.open_assignments(msg.author.id)
     named = [a for a in mine if _names_task(a.task, cue.text)]
     if named:
@@ -216,7 +348,6 @@ def _done(state: IncidentState, msg: ChatMessage, cue: Done) -> list[Action]:
         chosen = others if len(others) == 1 else []
     else:
         chosen = []
-    actions: list[Action] = []
     for a in chosen:
         a.source_ids.append(msg.id)
         actions += _close(state, a, "done", msg.at)

@@ -61,7 +61,8 @@ def unassigned_since(
     if state.open_assignments(p.user.id) if open_tasks is None else open_tasks:
         return None
     closed = state.last_closed_at(p.user.id)
-    return p.joined_at if closed is None else max(p.joined_at, closed)
+    marks = [m for m in (p.joined_at, closed, p.reported_at) if m is not None]
+    return max(marks)
 
 
 def idle_since(

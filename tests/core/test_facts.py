@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from assistant.core import facts
+from assistant.core.engine import Engine
 from assistant.core.model import ChatMessage, Fact, IncidentState, User
 
 T = datetime(2026, 3, 1, 5, 0, tzinfo=UTC)
@@ -18,7 +19,7 @@ BOB = User(id="u2", name="bob", display_name="Bobby")
 def extract(text: str, who: User = ALICE, mentions: list[User] | None = None) -> list[Fact]:
     state = IncidentState(id="c1", commander=BOSS)
     msg = ChatMessage(id="m7", author=who, at=T, content=text, mentions=mentions or [])
-    return facts.extract(state, msg)
+    return facts.from_reading(state, msg, Engine().read(state, msg))
 
 
 def one(text: str, who: User = ALICE) -> Fact:

@@ -4,7 +4,20 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.core.intents import classify
+from assistant.core.model import Intent, User
+from assistant.core.reading.context import ReadContext
+from assistant.core.reading.reader import LexiconReader
+
+_READER = LexiconReader()
+
+
+def classify(text: str) -> Intent:
+    """The intent the offline Reader gives a question put to the bot (no learned model)."""
+    ctx = ReadContext(author=User(id="u1", name="alice"), addressed=True)
+    question = _READER.read("m1", text, ctx).question
+    assert question is not None, text
+    return question.intent
+
 
 CASES = {
     "rollback": [

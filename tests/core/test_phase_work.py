@@ -1,4 +1,4 @@
-"""A fix the commander assigned, started by its assignee, proposes mitigating (phase_work)."""
+"""A fix the commander assigned, started by its assignee, proposes mitigating."""
 
 from __future__ import annotations
 
@@ -6,8 +6,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from assistant.core import phase_work, phases
+from assistant.core import phases, roster
+from assistant.core.engine import Engine
 from assistant.core.model import Assignment, ChatMessage, IncidentState, Phase, User
+from assistant.core.reading.phase import is_fix_task
 
 T = datetime(2026, 3, 1, 5, 0, tzinfo=UTC)
 BOSS = User(id="u0", name="boss")
@@ -27,7 +29,9 @@ def state_with(
 
 
 def say(state: IncidentState, text: str, who: User = ALICE) -> phases.PhaseSignal | None:
-    return phases.detect(state, ChatMessage(id="m9", author=who, at=T, content=text))
+    msg = ChatMessage(id="m9", author=who, at=T, content=text)
+    reading = Engine().read(state, msg)
+    return phases.signal(state, msg, reading, privileged=roster.is_commander(state, who))
 
 
 @pytest.mark.parametrize(
@@ -95,7 +99,7 @@ def test_only_the_assignee_of_a_commander_fix_counts() -> None:
 
 def test_fix_task_reads_ja_and_en() -> None:
     """Fix tasks are told from checks in both languages."""
-    assert phase_work.is_fix_task("roll back the 14:02 deploy")
-    assert phase_work.is_fix_task("キャッシュをパージして")
-    assert not phase_work.is_fix_task("check whether we can roll back")
-    assert not phase_work.is_fix_task("ロールバックできるか確認して")
+    assert is_fix_task("roll back the 14:02 deploy")
+    assert is_fix_task("キャッシュをパージして")
+    assert not is_fix_task("check whether we can roll back")
+    assert not is_fix_task("ロールバックできるか確認して")

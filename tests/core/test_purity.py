@@ -48,7 +48,7 @@ def _imports(tree: ast.AST) -> set[str]:
 def test_core_imports_nothing_impure() -> None:
     """No module under assistant/core imports a framework, store, network, env or clock."""
     offenders = []
-    for path in sorted(CORE.glob("*.py")):
+    for path in sorted(CORE.rglob("*.py")):
         for name in _imports(ast.parse(path.read_text(encoding="utf-8"))):
             if any(name == bad or name.startswith(bad + ".") for bad in FORBIDDEN_MODULES):
                 offenders.append(f"{path.name}: {name}")
@@ -58,7 +58,7 @@ def test_core_imports_nothing_impure() -> None:
 def test_core_never_reads_the_clock_or_environment() -> None:
     """Time enters only through events: no datetime.now(), today(), getenv() calls."""
     offenders = []
-    for path in sorted(CORE.glob("*.py")):
+    for path in sorted(CORE.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if (
                 isinstance(node, ast.Call)

@@ -19,8 +19,13 @@ from assistant.core.events import (
     ReactionAdded,
 )
 from assistant.core.model import ChatMessage, IncidentConfig, IncidentState, LangSetting, User
-from assistant.core.roster_cues import Request, SelfAssign, parse
-from assistant.core.roster_mentions import resolve
+from assistant.core.roster import Request, SelfAssign, cues
+
+
+def parse(state: IncidentState, msg: ChatMessage) -> list[object]:
+    """The roster changes the Reader finds in ``msg`` (as the engine would apply them)."""
+    return cues(state, msg, Engine().read(state, msg))
+
 
 T0 = datetime(2026, 11, 28, 10, 0, tzinfo=UTC)
 BOT = User(id="bot", name="incident-bot", is_bot=True)
@@ -557,7 +562,9 @@ def test_bot_is_never_assigned_and_questions_to_it_show_the_roster() -> None:
     assert reply.answer.intent == "roster"
     assert BOT.id not in inc.state.participants
     msg = inc.state.messages[inc.last_id]
-    assert of(roster.on_message(inc.state, msg), RecordAssignment) == []
+    assert (
+        of(roster.on_message(inc.state, msg, Engine().read(inc.state, msg)), RecordAssignment) == []
+    )
 
 
 def test_on_message_is_safe_to_call_twice() -> None:
@@ -565,7 +572,7 @@ def test_on_message_is_safe_to_call_twice() -> None:
     inc = declared()
     inc.say(ALICE, "@bob please own the rollback, goal: restore checkout", 1, mentions=[BOB])
     msg = inc.state.messages[inc.last_id]
-    assert roster.on_message(inc.state, msg) == []
+    assert roster.on_message(inc.state, msg, Engine().read(inc.state, msg)) == []
     assert len(inc.state.assignments) == 1
 
 
@@ -687,14 +694,14 @@ def test_asking_someone_to_stop_is_not_an_assignment(text: str) -> None:
     mallory = User(id="id-mallory", name="mallory")
     state = IncidentState(id="c1")
     msg = ChatMessage(id="m1", author=ALICE, at=T0, content=text, mentions=[mallory])
-    assert [c for c in parse(resolve(state, msg), ALICE) if isinstance(c, Request)] == []
+    assert [c for c in parse(state, msg) if isinstance(c, Request)] == []
 
 
 def test_side_suffix_does_not_leave_a_dangling_space() -> None:
     """「DB 側は私が見ます」: the task is 'DB', not 'DB '."""
     state = IncidentState(id="c1")
     msg = ChatMessage(id="m1", author=ALICE, at=T0, content="DB 側は私が見ます")
-    cues = parse(resolve(state, msg), ALICE)
+    cues = parse(state, msg)
     assert [c.task for c in cues if isinstance(c, SelfAssign)] == ["DB"]
 
 
@@ -710,5 +717,5 @@ def test_stopping_something_is_still_a_task(text: str, task_word: str) -> None:
     mallory = User(id="id-mallory", name="mallory")
     state = IncidentState(id="c1")
     msg = ChatMessage(id="m1", author=ALICE, at=T0, content=text, mentions=[mallory])
-    requests = [c for c in parse(resolve(state, msg), ALICE) if isinstance(c, Request)]
+    requests = [c for c in parse(state, msg) if isinstance(c, Request)]
     assert len(requests) == 1 and task_word in requests[0].task

@@ -1,6 +1,9 @@
-"""The Reader: every message becomes one typed ``Reading`` that all features consume."""
+"""The Reader: every message becomes one typed ``Reading`` that all features consume.
 
-from assistant.core.reading.context import Earlier, ReadContext
+The reader itself lives in ``reading.reader`` (``LexiconReader``); this package module only
+exports the Reading's models, so that ``core.model`` can refer to them without a cycle.
+"""
+
 from assistant.core.reading.model import (
     ADVICE_KEYS,
     RISK_KEYS,
@@ -15,7 +18,6 @@ from assistant.core.reading.model import (
     RiskFact,
     Span,
 )
-from assistant.core.reading.reader import LexiconReader, Reader
 
 __all__ = [
     "ADVICE_KEYS",
@@ -24,13 +26,9 @@ __all__ = [
     "AssignmentSignal",
     "ChangeSignal",
     "CommanderSignal",
-    "Earlier",
     "FactSignal",
-    "LexiconReader",
     "PhaseSignal",
     "Question",
-    "ReadContext",
-    "Reader",
     "Reading",
     "RiskFact",
     "Span",

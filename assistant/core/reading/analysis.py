@@ -78,6 +78,9 @@ class Sentence:
     question: bool
     sarcastic: bool = False  # the message as a whole is a joke ("flat at 30% 🙃")
     to_bot: bool = False  # the sentence speaks to the bot ("@incident-bot mark it resolved")
+    # where the asking part of a question starts: "I'll take the rollback, carol can you do
+    # comms?" asks only from "carol"; 0 = the whole sentence
+    question_from: int = 0
 
     @property
     def start(self) -> int:
@@ -153,7 +156,10 @@ def analyse(content: str, lang: Lang | None = None, bot_names: tuple[str, ...] =
         )
         question = _is_question(piece, text_lang)
         to_bot = bool(vocative.search(cleaned.original[piece.start : piece.end]))
-        out.sentences.append(Sentence(piece, text_lang, tokens, question, sarcastic, to_bot))
+        sentence = Sentence(piece, text_lang, tokens, question, sarcastic, to_bot)
+        if question and text_lang == "en":
+            sentence.question_from = _asking_part(piece.text)
+        out.sentences.append(sentence)
     return out
 
 
@@ -166,6 +172,21 @@ _LEAD_VOCATIVE = re.compile(
 def _vocative(bot_names: tuple[str, ...]) -> re.Pattern[str]:
     names = [re.escape(n) for n in (*bot_names, "bot", "ボット") if n]
     return re.compile(r"^\W*(?:hey\s+|ねえ)?@?(?:" + "|".join(names) + r")\b", re.I)
+
+
+_ASK_CLAUSE = re.compile(
+    r"[,;]\s+(?=(?:@?[\w.-]+\s*,?\s+)?(?:can|could|would|will|should|do|does|did|is|are|what|why|how"
+    r"|who|when|where|which|any|pls|please)\b)",
+    re.I,
+)
+
+
+def _asking_part(text: str) -> int:
+    """Where the question of a multi-clause sentence starts (0: the whole sentence asks)."""
+    last = 0
+    for m in _ASK_CLAUSE.finditer(text):
+        last = m.end()
+    return last
 
 
 def _is_question(piece: Piece, lang: Lang) -> bool:
@@ -183,15 +204,28 @@ def _is_question(piece: Piece, lang: Lang) -> bool:
     return _starts_question(piece.text)
 
 
+_WH = re.compile(r"^(?:what|why|how|who|when|where|which)\b", re.I)
+
+
 def _starts_question(text: str) -> bool:
+    """Does the sentence start like a question ("is it …", "hey bot, what …")? After a bare
+    leading name only a wh-word counts: "@xavier is IC now" states, "@xavier what's up" asks."""
     pattern = lexicon.compiled("en", "question_starts")
     if pattern is None:
         return False
-    rest = text[_LEAD_VOCATIVE.match(text).end() :]  # type: ignore[union-attr]
-    return bool(pattern.search(text) or pattern.search(rest))
+    if pattern.search(text):
+        return True
+    lead = _LEAD_VOCATIVE.match(text)
+    rest = text[lead.end() :] if lead else text
+    if lead and re.search(r"[,:]\s*$", lead.group(0)):
+        return bool(pattern.search(rest))
+    return bool(_WH.search(rest))
 
 
 # ------------------------------------------------------------------ matching
+MAX_SPANS = 3  # matches of one entry per sentence that are weighed
+
+
 def _find(analysis: Analysis, topic: str) -> list[Match]:
     out: list[Match] = []
     for sentence in analysis.sentences:
@@ -200,9 +234,8 @@ def _find(analysis: Analysis, topic: str) -> list[Match]:
             unless = entry.unless
             if unless is not None and unless.search(sentence.text):
                 continue
-            for start, end in _spans(sentence, entry):
+            for start, end in _spans(sentence, entry)[:MAX_SPANS]:
                 out.append(Match(entry, sentence, start, end, modality(sentence, start, end)))
-                break  # one match per entry and sentence
     out.sort(key=lambda m: (m.start, m.end))
     return out
 
@@ -326,13 +359,15 @@ def _modality_en(sentence: Sentence, start: int, end: int) -> Modality:
         immediate=planned and _search("en", "immediacy", text),
         subject=subject,
         negated=negated,
-        question=sentence.question,
+        question=sentence.question and a >= sentence.question_from,
         hedged=_search("en", "hedges", text) or sentence.piece.terminator == "?",
         reported=_search("en", "reported", clause),
         hypothetical=_search("en", "conditionals", text[:a]),
         modal=_search("en", "modals", _last_words(before, 3)),
         planned=planned,
-        requested=_search("en", "requests", text[lo:b]) or sentence.to_bot,
+        requested=_search("en", "requests", text[lo:b])
+        or sentence.to_bot
+        or _search("en", "instructions", text),
         past_incident=_search("en", "past_incident", text),
         sarcastic=sentence.sarcastic,
         env=_env("en", clause) if _env("en", clause) != "unknown" else _env("en", text),
@@ -359,7 +394,7 @@ _LIGHT_PREDICATES = frozenset(
     {"する", "為る", "できる", "出来る", "なる", "ある", "ない", "無い", "実施", "実行", "開始",
      "完了", "適用", "反映", "入れる", "かける", "行う", "含む", "入る", "含まれる", "終わる"}
 )  # fmt: skip
-_CASE_PARTICLES = frozenset({"を", "は", "も", "が", "に"})
+_CASE_PARTICLES = frozenset({"を", "は", "も", "が", "に", "で"})
 _ENDING_PARTICLES = frozenset(
     {"か", "ね", "よ", "な", "わ", "ぞ", "ぜ", "さ", "の", "かな", "かね", "っけ"}
 )
@@ -444,8 +479,8 @@ def _predicate(tokens: list[Token], last: int) -> _Predicate:
             tok.pos == "particle" and (tok.detail == "終助詞" or tok.lemma in _ENDING_PARTICLES)
         ) or (particle_ok and tok.pos == "particle" and tok.lemma in _CASE_PARTICLES):
             out.append(tok)
-        elif particle_ok and tok.lemma in _LIGHT_PREDICATES:
-            out.append(tok)
+        elif particle_ok and (tok.lemma in _LIGHT_PREDICATES or tok.pos in ("verb", "adj")):
+            out.append(tok)  # ロールバック*を実施*, 復旧宣言*が出*たら: the noun's predicate
             particle_ok = False
         elif (tok.pos in ("noun", "other") and tok.lemma in _CHAIN_NOUNS) or (
             tok.pos == "adj" and tok.lemma in ("ない", "無い")
@@ -461,7 +496,7 @@ def _predicate(tokens: list[Token], last: int) -> _Predicate:
     if i < len(tokens) and not te_form:
         nxt = tokens[i]
         ended = any(t.pos == "aux" or t.detail == "終助詞" for t in out)
-        if not ended and nxt.pos in ("noun", "other") and nxt.lemma not in _CHAIN_NOUNS:
+        if not out and nxt.pos in ("noun", "other") and nxt.lemma not in _CHAIN_NOUNS:
             nominal = True  # ロールバック手順書, 戻す前, 戻す判断
         reason = i + 1 < len(tokens) and _is_break(tokens, i + 1)
         if (
@@ -505,24 +540,37 @@ def _modality_ja(sentence: Sentence, start: int, end: int) -> Modality:
     clause_end = toks[hi].end - sentence.start if hi < len(toks) else len(text)
     clause = text[clause_start:clause_end]
     before = text[clause_start:a]
-    negated = bool(lemmas & lexicon.words("ja", "negation_lemmas")) or _search(
+    inside = {t.lemma for t in toks[first + 1 : last + 1]}  # a wide cue may end in its negation
+    negated = bool((lemmas | inside) & lexicon.words("ja", "negation_lemmas")) or _search(
         "ja", "negation_before", before[-8:]
     )
-    past = bool(lemmas & lexicon.words("ja", "past_lemmas")) or _search(
+    past = bool((lemmas | inside) & lexicon.words("ja", "past_lemmas")) or _search(
         "ja", "completion_in_cue", text[a : end - sentence.start]
     )
     conditional_here = any(_is_conditional(t) for t in chain)
-    embedded_question = any(t.lemma == "か" for t in chain) and not sentence.question
+    clause_after = text[a:clause_end]
+    # 「…して安全か確認」: the cue sits in an embedded question
+    embedded_question = (
+        any(t.lemma == "か" for t in chain) or _search("ja", "embedded_questions", clause_after)
+    ) and not sentence.question
     conditional_before = _search("ja", "conditional_before", text[:a])
     volitional = (
         bool(lemmas & lexicon.words("ja", "volitional_lemmas"))
+        or any(t.pos == "aux" and t.surface.endswith("う") for t in chain)  # ましょう, よう
         or _search("ja", "future_times", text)
         or _search("ja", "suggestions", after)
     )
-    requested = _search("ja", "request_patterns", chain_text) or bool(
-        lemmas & {"くださる", "下さる", "ください", "ほしい", "欲しい"}
+    # a request anywhere later in the cue's clause: 「ロールバックして安全か確認してください」
+    requested = (
+        _search("ja", "request_patterns", chain_text)
+        or bool(lemmas & {"くださる", "下さる", "ください", "ほしい", "欲しい"})
+        or _search("ja", "request_patterns", clause_after)
     )
-    permission = _search("ja", "permission_after", after[: len(chain_text) + 12])
+
+    permission = _search("ja", "permission_after", after[: len(chain_text) + 12]) or _search(
+        "ja", "consequences", after
+    )
+
     return Modality(
         negated=negated,
         question=sentence.question,
@@ -532,7 +580,7 @@ def _modality_ja(sentence: Sentence, start: int, end: int) -> Modality:
         hypothetical=conditional_here
         or embedded_question
         or pred.concessive
-        or (conditional_before and not past),
+        or (conditional_before and not past and not (lemmas & {"てる", "いる", "居る"})),
         modal=permission,
         planned=volitional,
         immediate=not volitional and not past,

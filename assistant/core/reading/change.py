@@ -66,7 +66,7 @@ def read_change(analysis: Analysis) -> ChangeSignal | None:
     match, status = reported[0]
     sentence = match.sentence.text
     return ChangeSignal(
-        status=status,  # type: ignore[arg-type]
+        status=status,
         kind=match.entry.get("kind", "other"),
         environment="canary" if match.modality.env == "canary" else "unknown",
         what=sentence[:160],
@@ -108,5 +108,5 @@ def read_risk(analysis: Analysis) -> list[RiskFact]:
         key = str(entry.get("key"))
         if key in found:
             continue  # the first statement in the message decides each key
-        found[key] = RiskFact(key=key, value=value, span=_span(analysis, match))  # type: ignore[arg-type]
+        found[key] = RiskFact(key=key, value=value, span=_span(analysis, match))
     return list(found.values())

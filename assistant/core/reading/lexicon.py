@@ -35,6 +35,8 @@ class Entry:
     patterns: re.Pattern[str] | None
     lemmas: re.Pattern[str] | None
     unless: re.Pattern[str] | None = None  # the entry says nothing in a sentence matching this
+    # each pattern compiled on its own, for entries whose patterns name groups (``(?P<task>…)``)
+    each: tuple[re.Pattern[str], ...] = ()
     examples_yes: tuple[Any, ...] = ()
     examples_no: tuple[Any, ...] = ()
 
@@ -103,7 +105,10 @@ def _entries(lang: Lang, topic: str, data: Any) -> tuple[Entry, ...]:
             for k, v in raw.items()
             if k not in ("id", "patterns", "lemmas", "examples", "unless")
         }
-        patterns = _alternation(list(raw.get("patterns") or []), f"{where}: {eid}")
+        # the alternation of all phrasings (named groups dropped: two may share a name)
+        unnamed = [re.sub(r"\(\?P<\w+>", "(?:", p) for p in raw.get("patterns") or []]
+        patterns = _alternation(unnamed, f"{where}: {eid}")
+
         lemmas = _alternation(list(raw.get("lemmas") or []), f"{where}: {eid}")
         if patterns is None and lemmas is None and not attrs.get("abstract"):
             raise LexiconError(f"{where}: {eid}: no patterns or lemmas")
@@ -116,6 +121,11 @@ def _entries(lang: Lang, topic: str, data: Any) -> tuple[Entry, ...]:
                 patterns=patterns,
                 lemmas=lemmas,
                 unless=_alternation(list(raw.get("unless") or []), f"{where}: {eid}"),
+                each=tuple(
+                    p
+                    for one in raw.get("patterns") or []
+                    if "(?P<" in one and (p := _alternation([one], f"{where}: {eid}")) is not None
+                ),
                 examples_yes=tuple(examples.get("yes") or ()),
                 examples_no=tuple(examples.get("no") or ()),
             )

@@ -15,7 +15,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from assistant.core.model import Certainty, Intent, Lang, Model, Phase
+from assistant.core.vocab import Certainty, Intent, Lang, Model, Phase
 
 RiskKey = Literal[
     "migration", "procedure_ready", "rollback_safe", "flag_available", "previous_broken"
@@ -156,10 +156,18 @@ class Reading(Model):
     phase: PhaseSignal | None = None
     commander: CommanderSignal | None = None
     assignments: list[AssignmentSignal] = Field(default_factory=list)
-    done: list[str] = Field(default_factory=list)
+    done: list[str] = Field(default_factory=list)  # said in so many words ("done", 「完了」)
+    # whose check this message answers with a finding ("the LB logs are clean"): done for a
+    # reader of the message, but the roster keeps the task open until it is said to be done
+    done_inferred: list[str] = Field(default_factory=list)
+
+    reports_done: bool = False  # the message says some task is finished ("rollback complete")
+
     release: list[str] = Field(default_factory=list)
     release_unassigned: bool = False  # "everyone without a task may go"
+    release_except: list[str] = Field(default_factory=list)  # "everyone except ahmed"
     release_self: bool = False  # the author leaves ("dropping off", 「抜けます」)
+    purpose: str | None = None  # a purpose stated for an earlier request ("purpose: …")
     change: ChangeSignal | None = None
     risk: list[RiskFact] = Field(default_factory=list)
     advice: list[AdviceFact] = Field(default_factory=list)

@@ -21,6 +21,8 @@ from assistant.core.reading.analysis import Sentence
 
 _HONORIFICS = ("さん", "くん", "君", "様", "さま", "氏", "ちゃん", "殿")
 _SPLIT = re.compile(r"[._\-\s]+")
+_RAW_MENTION = re.compile(r"<@!?([^>\s&]+)>")
+_ONE_CHAR_NAME_END = r"(?=さん|くん|君|様|氏|ちゃん|が|は|に|の|も|と|、|です|\s|$)"
 
 
 @dataclass(frozen=True)
@@ -101,7 +103,9 @@ class People:
             names = {u.name, *([u.display_name] if u.display_name else [])}
             keys: set[str] = set()
             for name in names:
-                keys.add(name.casefold())
+                if len(name) >= 2 or not name.isascii():
+                    keys.add(name.casefold())
+
                 for part in _SPLIT.split(name):
                     if len(part) >= 2 and not part.isdigit() and part.casefold() not in common:
                         keys.add(part.casefold())
@@ -114,10 +118,16 @@ class People:
             counts.setdefault(key, set()).add(u.id)
         self._aliases = [(k, u) for k, u in self._aliases if len(counts[k]) == 1]
         self._by_key = {k: u for k, u in self._aliases}
+        self._by_id = {u.id: u for u in self.users}
         self._folded = {_fold(k): u for k, u in self._aliases if k.isascii()}
         ascii_keys = [re.escape(k) for k, _ in self._aliases if k.isascii()]
         self._pattern = (
-            re.compile(r"(?<![\w.@-])@?(" + "|".join(ascii_keys) + r")(?![\w-]|\.\w)", re.I)
+            re.compile(
+                r"(?<![A-Za-z0-9_.@-])@?("
+                + "|".join(ascii_keys)
+                + r")(?![A-Za-z0-9_-]|\.[A-Za-z0-9])",
+                re.I,
+            )
             if ascii_keys
             else None
         )
@@ -125,10 +135,17 @@ class People:
     def by_name(self, name: str) -> User | None:
         return self._by_key.get(name.casefold().lstrip("@"))
 
-    def find(self, sentence: Sentence) -> list[NameHit]:
-        """People named in one sentence, in text order (each occurrence)."""
+    def find(self, sentence: Sentence, original: str = "") -> list[NameHit]:
+        """People named in one sentence, in text order (each occurrence). ``original``: the
+        whole message, for raw ``<@id>`` mentions (cleaning blanks them out)."""
         hits: list[NameHit] = []
         text = sentence.text
+        if original and "<@" in original:
+            end = sentence.start + len(text)
+            for m in _RAW_MENTION.finditer(original, sentence.start, end):
+                user = self._by_id.get(m.group(1))
+                if user is not None:
+                    hits.append(NameHit(user, m.start(), m.end()))
         if self._pattern is not None:
             for m in self._pattern.finditer(text):
                 user = self._by_key.get(m.group(1).casefold())
@@ -140,7 +157,10 @@ class People:
         for key, user in self._aliases:
             if key.isascii():
                 continue
-            for m in re.finditer(re.escape(key), text, re.I):
+            # a one-character name (涼, 森) only where it stands as a name: before an
+            # honorific or a particle
+            pattern = re.escape(key) + (_ONE_CHAR_NAME_END if len(key) == 1 else "")
+            for m in re.finditer(pattern, text, re.I):
                 s, e = sentence.start + m.start(), sentence.start + m.end()
                 if not any(h.start < e and s < h.end for h in hits):
                     hits.append(NameHit(user, s, e))

@@ -35,7 +35,8 @@ def _counts(match: Match, analysis: Analysis) -> bool:
     if mod.subject or (mod.modal and not entry.get("modal_hedge")):
         return False
     plans = entry.get("plan_counts")
-    if mod.planned and not (plans == "always" or (plans and mod.immediate)):
+    planned = mod.planned or bool(entry.get("planned"))
+    if planned and not (plans == "always" or (plans and (mod.immediate or mod.now))):
         return False
     if mod.env == "staging":
         return False
@@ -45,9 +46,8 @@ def _counts(match: Match, analysis: Analysis) -> bool:
         return False
     if phase in (Phase.MONITORING, Phase.RESOLVED) and analysis.still_broken:
         return False
-    if phase is Phase.INVESTIGATING and mod.reported and not entry.get("regressed"):
-        return False  # someone else's "we are investigating" says nothing about ours
-    return True
+    # someone else's "we are investigating" says nothing about ours
+    return not (phase is Phase.INVESTIGATING and mod.reported and not entry.get("regressed"))
 
 
 def _uncertain(match: Match) -> bool:
@@ -80,6 +80,20 @@ def _better(a: Match, b: Match) -> bool:
     return bool(a.entry.get("declare")) and not b.entry.get("declare")
 
 
+def is_fix_task(task: str) -> bool:
+    """True when a task is itself a fix ("restart the consumers"), not a check of one."""
+    for lang in ("en", "ja"):
+        fix, check = lexicon.compiled(lang, "fix_tasks"), lexicon.compiled(lang, "check_tasks")
+        if fix is not None and fix.search(task) and not (check and check.search(task)):
+            return True
+    return False
+
+
+def _holds_fix(ctx: ReadContext) -> bool:
+    """Does the author hold an open fix the commander handed out?"""
+    return any(is_fix_task(task) for task in ctx.tasks.get(ctx.author.id, ()))
+
+
 def _is_alert_source(ctx: ReadContext) -> bool:
     names = lexicon.words("en", "alert_sources")
     return ctx.author.name.casefold() in {n.casefold() for n in names}
@@ -100,7 +114,10 @@ def read_phase(
         return PhaseSignal(phase=prefixed, certainty="confirmed", span=span, prefixed=True,
                            declared=True, cue="prefix")  # fmt: skip
     best: Match | None = None
+    fixing = _holds_fix(ctx)
     for match in analysis.matches("phase"):
+        if match.entry.get("needs_fix_task") and not fixing:
+            continue
         if not _counts(match, analysis):
             continue
         if best is None or _better(match, best):

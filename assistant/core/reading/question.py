@@ -16,6 +16,8 @@ from assistant.core.reading.model import Question, Span
 
 
 def addressed_to_bot(content: str, ctx: ReadContext) -> bool:
+    if ctx.addressed:
+        return True
     if any(u.id in ctx.bot_ids or u.name in ctx.bot_names for u in ctx.mentions):
         return True
     if any(f"<@{bid}>" in content or f"<@!{bid}>" in content for bid in ctx.bot_ids):
@@ -40,11 +42,16 @@ def _search(lang: str, key: str, text: str) -> bool:
     return bool(pattern and pattern.search(text))
 
 
+_MENTION = re.compile(r"@[\w.\-]+")
+
+
 def read_question(analysis: Analysis, ctx: ReadContext) -> Question | None:
-    """The question put to the bot, or None when the message asks nothing ("thanks!")."""
-    if not asks(analysis):
+    """The question put to the bot, or None when the message asks nothing ("thanks!").
+    Mentions are not read for the intent: a bot named "status-bot" changes nothing."""
+    if not ctx.addressed and not asks(analysis):
         return None
-    text = analysis.cleaned.text
+    text = _MENTION.sub(lambda m: " " * len(m.group(0)), analysis.cleaned.text)
+
     best = None
     for lang in (analysis.lang, "en" if analysis.lang == "ja" else "ja"):
         for entry in lexicon.load(lang).topic("question"):

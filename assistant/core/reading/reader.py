@@ -13,11 +13,13 @@ from assistant.core.model import Intent, Lang, Phase
 from assistant.core.reading.analysis import analyse
 from assistant.core.reading.change import read_change, read_risk
 from assistant.core.reading.context import ReadContext
+from assistant.core.reading.facts import read_facts
 from assistant.core.reading.model import Reading
 from assistant.core.reading.phase import read_phase
 from assistant.core.reading.question import addressed_to_bot, read_question
 from assistant.core.reading.roster import apply as apply_roster
 from assistant.core.reading.roster import read_roster
+from assistant.core.reading.tasks import stated_purpose
 
 
 class Reader(Protocol):
@@ -55,7 +57,13 @@ class LexiconReader:
         reading.phase = read_phase(analysis, ctx, self.phase_labels)
         reading.change = read_change(analysis)
         reading.risk = read_risk(analysis)
-        apply_roster(reading, read_roster(analysis, ctx))
+        roster = read_roster(analysis, ctx)
+        apply_roster(reading, roster)
+        if not reading.assignments:
+            reading.purpose = stated_purpose(analysis.cleaned.text)
+        own = {a.span.start for a in reading.assignments if a.how == "self"}
+        if not ctx.author.is_bot and not reading.addressed_to_bot:
+            reading.facts = read_facts(analysis, ctx, own)
         if reading.addressed_to_bot:
             reading.question = read_question(analysis, ctx)
             if reading.question is not None and self.intent_model is not None:

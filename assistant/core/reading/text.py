@@ -112,3 +112,17 @@ def shorten(text: str, limit: int = 120) -> str:
     """One line of at most ``limit`` characters."""
     text = re.sub(r"\s+", " ", text).strip()
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+_SENTENCE_EDGE = re.compile(r"[。！？!?\n]|\.(?=\s|$)")
+
+
+def sentence_around(text: str, start: int, end: int) -> str:
+    """The sentence of ``text`` that holds ``[start, end)`` (for quoting a cue in context)."""
+    lo = 0
+    for m in _SENTENCE_EDGE.finditer(text, 0, start):
+        lo = m.end()
+    edge = _SENTENCE_EDGE.search(text, end)
+    hi = edge.start() if edge else len(text)
+
+    return text[lo:hi].strip() or text[start:end]

@@ -52,7 +52,7 @@ class Token:
 def _sudachi() -> Any:
     from sudachipy import Dictionary, SplitMode
 
-    return Dictionary(dict="core").create(SplitMode.C)
+    return Dictionary(dict="core").tokenizer(mode=SplitMode.C)
 
 
 def tokenize_ja(text: str, offset: int = 0) -> list[Token]:
