@@ -1,6 +1,6 @@
 """The incident service: the one path every event takes, live or in replay.
 
-event -> core engine -> sanitise -> ONE SQLite transaction (event + outbox + state)
+event -> core engine -> sanitise -> ONE store transaction (event + outbox + state)
 -> [outside the lock: LLM wording of held updates and answers -> release] -> deliveries
 for the adapter to carry out.
 
@@ -23,7 +23,6 @@ from typing import Protocol, TypeGuard, runtime_checkable
 
 from pydantic import BaseModel
 
-from assistant.adapters.store_sqlite import OutboxRow, SqliteStore
 from assistant.core import onboarding, postmortem
 from assistant.core.actions import Action, Flag, Notice, PostUpdate, ProposePhase, Reply
 from assistant.core.engine import Engine
@@ -52,6 +51,7 @@ from assistant.core.postmortem_render import markdown
 from assistant.core.roster import commander_of
 from assistant.core.safety import DEFAULT_REDACTOR, Redactor
 from assistant.llm.context import messages_since
+from assistant.store import OutboxRow, StorePort
 
 log = logging.getLogger(__name__)
 
@@ -171,7 +171,7 @@ class IncidentService:
 
     def __init__(
         self,
-        store: SqliteStore,
+        store: StorePort,
         engine: Engine,
         *,
         defaults: IncidentConfig | None = None,
