@@ -107,6 +107,8 @@ class Delivery(BaseModel):
     action: Action
     delivered: bool = False
     external_id: str | None = None
+    event_seq: int = 0  # with ``idx``: the same for this delivery in every run of the log
+    idx: int = 0
 
     @classmethod
     def from_row(cls, row: OutboxRow) -> Delivery:
@@ -116,6 +118,8 @@ class Delivery(BaseModel):
             action=row.action,
             delivered=row.delivered,
             external_id=row.external_id,
+            event_seq=row.event_seq,
+            idx=row.idx,
         )
 
 
@@ -178,7 +182,10 @@ class IncidentService:
         llm: Polisher | None = None,
         redactor: Redactor = DEFAULT_REDACTOR,
         observer: Observer | None = None,
+        standby: bool = False,
     ) -> None:
+        """``standby``: another process may be active on the store; write nothing until
+        ``take_over``."""
         self.store = store
         self.observer = observer
         self.redactor = redactor
@@ -195,13 +202,30 @@ class IncidentService:
         # per incident: outbox seqs of updates whose event was given up (sent with the next)
         self._orphans: dict[str, list[int]] = {}
         self._lock = asyncio.Lock()
-        released = store.release_all_held()
+        if not standby:
+            self.take_over()
+
+    def take_over(self) -> None:
+        """Start acting on the store as it is now: at start-up, or when a standby becomes
+        active. Whatever another process cached or was still wording is forgotten: held
+        rows are released with their offline text, and states reload from the store."""
+        self.stand_by()
+        released = self.store.release_all_held()
         if released:
             log.warning(
                 "%d actions were still being worded at the last stop; posting them "
                 "with the offline text",
                 released,
             )
+
+    def stand_by(self) -> None:
+        """Drop every cached state: another process is active now, or what is cached may not
+        be what was committed. States reload from the store when next needed."""
+        self._states.clear()
+        self._seq.clear()
+        self._keys.clear()
+        self._posted.clear()
+        self._orphans.clear()
 
     # ------------------------------------------------------------------ incidents
     def is_incident(self, incident_id: str) -> bool:
@@ -458,10 +482,7 @@ class IncidentService:
             with self.store.batch():
                 yield
         except BaseException:
-            self._states.clear()
-            self._seq.clear()
-            self._keys.clear()
-            self._posted.clear()
+            self.stand_by()  # what is cached may not have been committed
             raise
 
     def _forget(self, incident_id: str) -> None:

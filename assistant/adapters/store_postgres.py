@@ -190,9 +190,16 @@ class PostgresStore(SqlStore):
         self._params = {**_CONNECT_DEFAULTS, **params}
         try:
             self._db = self._connect()
-            self._migrate(migrate_to)
         except psycopg.Error as exc:
             raise StoreError(f"{self.where}: cannot open the state store ({exc})") from exc
+        try:
+            self._migrate(migrate_to)
+        except psycopg.Error as exc:
+            self._db.close()
+            raise StoreError(f"{self.where}: cannot migrate the state store ({exc})") from exc
+        except BaseException:
+            self._db.close()
+            raise
 
     def _connect(self) -> psycopg.Connection[Any]:
         return psycopg.connect(**self._params, autocommit=True)
