@@ -53,6 +53,8 @@ def run_from_settings(settings: Settings, *, err: TextIO = sys.stderr) -> int:
     if settings.discord_api_base:  # a Discord API proxy (or a test server)
         discord.http.Route.BASE = settings.discord_api_base.rstrip("/")
     app = build_app(settings, with_metrics=True, standby=True)  # writes once it holds the lease
+    if app.knowledge is not None:  # load the encoder now: a standby takes over warm, and the
+        app.knowledge.search("warm-up", k=1)  # first answer does not stall the lease's heartbeat
     keeper = LeaseKeeper(app.store, settings.lease(), takeover_s=settings.takeover_seconds)
     server = None
     if app.metrics is not None and settings.metrics_port is not None:
