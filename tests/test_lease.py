@@ -1,0 +1,87 @@
+"""The lease keeper: when this process counts itself active, and for how long it may post."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from assistant.adapters.store_sqlite import SqliteStore
+from assistant.lease import LeaseKeeper
+from assistant.store import Lease
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.t = 1000.0
+
+    def __call__(self) -> float:
+        return self.t
+
+
+class FlakyStore(SqliteStore):
+    """A store whose database can be made unreachable."""
+
+    down = False
+
+    def renew_lease(self, lease: Lease, ttl_s: float) -> Lease | None:
+        if self.down:
+            raise OSError("network is unreachable")
+        return super().renew_lease(lease, ttl_s)
+
+
+def test_timings_follow_the_takeover_time(tmp_path: Path) -> None:
+    """The lease lasts 0.75 T, is renewed every 0.25 T, and a standby polls every T / 8: a
+    standby takes over within T of the active's last renewal."""
+    keeper = LeaseKeeper(SqliteStore(tmp_path / "s.db"), "bot", takeover_s=30)
+    assert (keeper.ttl_s, keeper.renew_every_s, keeper.poll_every_s) == (22.5, 7.5, 3.75)
+    assert keeper.ttl_s + keeper.poll_every_s < 30
+
+
+def test_active_only_while_the_lease_has_a_margin_left(tmp_path: Path) -> None:
+    """Holding the lease, the keeper is active and may post until a margin before the
+    lease's end as measured from before the call that granted it; then it is not."""
+    clock = Clock()
+    keeper = LeaseKeeper(SqliteStore(tmp_path / "s.db"), "bot", takeover_s=8, clock=clock)
+    assert not keeper.active and keeper.post_budget() == 0
+    assert keeper.try_acquire()
+    assert keeper.active and keeper.post_budget() == 6 - 1  # ttl 6 s, margin 1 s
+    clock.t += 4.5
+    assert keeper.active and keeper.post_budget() == 0.5
+    clock.t += 1
+    assert not keeper.active and keeper.post_budget() == 0
+
+
+def test_an_unreachable_store_keeps_the_lease_until_it_runs_out(tmp_path: Path) -> None:
+    """A failed renewal is not a lost lease: the keeper stays active until its margin, then
+    drops to standby and refuses to post."""
+    clock = Clock()
+    store = FlakyStore(tmp_path / "s.db")
+    keeper = LeaseKeeper(store, "bot", takeover_s=8, clock=clock)
+    assert keeper.try_acquire()
+    store.down = True
+    clock.t += 2
+    assert keeper.renew() and keeper.active
+    clock.t += 3.5
+    assert not keeper.renew() and not keeper.active and keeper.lease is None
+
+
+def test_a_lease_taken_over_is_given_up_at_the_next_renewal(tmp_path: Path) -> None:
+    """When another process holds the lease, renewal fails and the keeper is standby."""
+    path = tmp_path / "s.db"
+    first = LeaseKeeper(SqliteStore(path), "bot", takeover_s=1)
+    assert first.try_acquire()
+    assert first.lease is not None
+    SqliteStore(path).release_lease(first.lease)  # as if it had expired
+    second = LeaseKeeper(SqliteStore(path), "bot", takeover_s=30)
+    assert second.try_acquire() and second.epoch == 2
+    assert not first.renew() and not first.active
+    assert not first.try_acquire()
+
+
+def test_release_lets_a_standby_in_at_once(tmp_path: Path) -> None:
+    """A clean stop releases the lease for the next process."""
+    path = tmp_path / "s.db"
+    first = LeaseKeeper(SqliteStore(path), "bot", takeover_s=30)
+    second = LeaseKeeper(SqliteStore(path), "bot", takeover_s=30)
+    assert first.try_acquire() and not second.try_acquire()
+    first.release()
+    assert not first.active and second.try_acquire()
