@@ -32,18 +32,20 @@ has expired on the server's clock. A standby that cannot reach it simply waits.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import socket
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from assistant.store import Lease, StorePort
 
 log = logging.getLogger(__name__)
 
-Hook = Callable[[], Awaitable[None]]
+Hook = Callable[[], Coroutine[Any, Any, None]]
 
 
 class LeaseKeeper:
@@ -155,12 +157,25 @@ class LeaseKeeper:
             await asyncio.sleep(self.poll_every_s)
 
     async def run(self, on_active: Hook, on_standby: Hook) -> None:
-        """Forever: wait for the lease, call ``on_active``, renew it; when it is lost, call
-        ``on_standby`` and wait again."""
-        while True:
-            if self.lease is None:
-                await self.wait_active()
-                await on_active()
-            await asyncio.sleep(self.renew_every_s)
-            if not self.renew():
-                await on_standby()
+        """Forever: wait for the lease, start ``on_active``, renew the lease meanwhile (a
+        long catch-up must not let it lapse); when it is lost, stop what ``on_active``
+        still does, call ``on_standby`` and wait again."""
+        acting: asyncio.Task[None] | None = None
+        try:
+            while True:
+                if self.lease is None:
+                    await self.wait_active()
+                    acting = asyncio.create_task(on_active())
+                await asyncio.sleep(self.renew_every_s)
+                if not self.renew():
+                    await _cancel(acting)
+                    await on_standby()
+        finally:
+            await _cancel(acting)
+
+
+async def _cancel(task: asyncio.Task[None] | None) -> None:
+    if task is not None and not task.done():
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from pathlib import Path
 
 from assistant.adapters.store_sqlite import SqliteStore
@@ -85,3 +87,37 @@ def test_release_lets_a_standby_in_at_once(tmp_path: Path) -> None:
     assert first.try_acquire() and not second.try_acquire()
     first.release()
     assert not first.active and second.try_acquire()
+
+
+async def test_the_lease_is_kept_through_a_long_takeover_and_given_up_when_taken(
+    tmp_path: Path,
+) -> None:
+    """``run`` keeps renewing while the takeover work (catch-up) runs longer than the lease
+    lasts; when another process takes the lease, the work still running is stopped and
+    ``on_standby`` is called."""
+    path = tmp_path / "s.db"
+    keeper = LeaseKeeper(SqliteStore(path), "bot", takeover_s=0.4)
+    seen: list[str] = []
+
+    async def on_active() -> None:
+        seen.append("active")
+        await asyncio.sleep(1.0)  # more than three lease lifetimes
+        seen.append("caught up")
+        await asyncio.sleep(10)
+        seen.append("never")
+
+    async def on_standby() -> None:
+        seen.append("standby")
+
+    task = asyncio.create_task(keeper.run(on_active, on_standby))
+    await asyncio.sleep(1.3)
+    assert seen == ["active", "caught up"] and keeper.active
+    other = SqliteStore(path)
+    assert keeper.lease is not None
+    other.release_lease(keeper.lease)  # as if it had lapsed
+    assert other.acquire_lease("bot", "other", 30) is not None
+    await asyncio.sleep(0.3)
+    assert seen == ["active", "caught up", "standby"] and not keeper.active
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task

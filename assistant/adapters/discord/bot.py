@@ -18,7 +18,7 @@ import asyncio
 import contextlib
 import logging
 import math
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -58,8 +58,8 @@ class Leader(Protocol):
     def post_budget(self) -> float: ...
     async def run(
         self,
-        on_active: Callable[[], Awaitable[None]],
-        on_standby: Callable[[], Awaitable[None]],
+        on_active: Callable[[], Coroutine[Any, Any, None]],
+        on_standby: Callable[[], Coroutine[Any, Any, None]],
     ) -> None: ...
 
 
@@ -192,8 +192,14 @@ class IncidentBot(commands.AutoShardedBot):
         if self.leader is not None and take_over is not None:
             take_over()  # what a previous holder cached or was wording is not ours
             log.info("this process is now the active bot")
-        await self.sync_commands()
-        await self.catch_up()
+        try:
+            await self.sync_commands()
+        except discord.HTTPException:
+            log.exception("could not register the commands; they stay as they were")
+        try:
+            await self.catch_up()
+        except discord.HTTPException:
+            log.exception("catch-up failed; the next READY retries it")
         if self._scheduler_task is None or self._scheduler_task.done():
             self._scheduler_task = asyncio.create_task(self.scheduler.run_forever())
 
