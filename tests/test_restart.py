@@ -80,6 +80,35 @@ def test_crash_between_snapshots_rebuilds_the_same_state(open_store: OpenStore) 
     assert len(seqs_a) == len(seqs_b) == len(set(seqs_b))
 
 
+def test_a_restart_writes_what_the_uninterrupted_run_writes_in_any_zone(
+    open_store: OpenStore,
+) -> None:
+    """A sample whose times are at UTC-05:00, stopped midway and resumed from the store:
+    every later update names the zone as the uninterrupted run does (times read back from
+    the store carry the offset, not the original tzinfo)."""
+    from assistant.adapters.export_dce import load_export
+
+    export = load_export(REPO / "samples" / "en-no-change-redeploy" / "export.json")
+    data_events = export.events
+    opts = ReplayOptions(export=Path("x.json"), fmt="jsonl")
+
+    def run(service: IncidentService, limit: int | None) -> str:
+        out = _Lines()
+        part = dataclasses.replace(export, events=data_events[:limit] if limit else data_events)
+        asyncio.run(replay(service, part, opts, out))  # type: ignore[arg-type]
+        return out.text
+
+    full = run(_service(open_store("a")), None)
+    assert "UTC-05:00" in full
+
+    class Killed(IncidentService):
+        def checkpoint(self) -> None:
+            pass
+
+    run(Killed(open_store("b", snapshot_every=5), Engine(), defaults=IncidentConfig()), 30)
+    assert run(_service(open_store("b", snapshot_every=5)), None) == full
+
+
 def test_rerun_of_a_finished_replay_handles_nothing_twice(open_store: OpenStore) -> None:
     """Running the same export again on the same state prints the same timeline and adds
     nothing to the store."""
