@@ -84,6 +84,12 @@ class LeaseKeeper:
             return 0.0
         return max(0.0, self._valid_until - self.margin_s - self.clock())
 
+    def health(self) -> tuple[bool, str]:
+        """For ``/healthz``: a standby is as healthy as the active; say which this is."""
+        if self.active and self.lease is not None:
+            return True, f"active (lease {self.name!r}, epoch {self.lease.epoch})"
+        return True, f"standby (lease {self.name!r})"
+
     @property
     def epoch(self) -> int | None:
         return self.lease.epoch if self.lease is not None else None

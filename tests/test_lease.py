@@ -44,8 +44,10 @@ def test_active_only_while_the_lease_has_a_margin_left(tmp_path: Path) -> None:
     clock = Clock()
     keeper = LeaseKeeper(SqliteStore(tmp_path / "s.db"), "bot", takeover_s=8, clock=clock)
     assert not keeper.active and keeper.post_budget() == 0
+    assert keeper.health() == (True, "standby (lease 'bot')")
     assert keeper.try_acquire()
     assert keeper.active and keeper.post_budget() == 6 - 1  # ttl 6 s, margin 1 s
+    assert keeper.health() == (True, "active (lease 'bot', epoch 1)")
     clock.t += 4.5
     assert keeper.active and keeper.post_budget() == 0.5
     clock.t += 1

@@ -249,3 +249,25 @@ def test_an_unreachable_postgres_is_one_clear_error() -> None:
     with pytest.raises(StoreError) as info:
         PostgresStore("postgresql://bot:s3cret@127.0.0.1:9/state?connect_timeout=2")
     assert "127.0.0.1:9" in str(info.value) and "s3cret" not in str(info.value)
+
+
+def test_backlog_and_write_probe(open_store: OpenStore) -> None:
+    """The health checks' view: undelivered rows are the backlog, and the write probe
+    commits even when this process's lease is lost (it asks about the store, not the
+    lease)."""
+    store = open_store()
+    state = IncidentState(id="c1", channel_id="c1")
+    store.create(state)
+    a, _ = store.commit_event(
+        state, key="k", event=_msg(1), actions=[_notice(1), _notice(2)], seq=1, held={1}
+    )
+    assert store.backlog() == 2
+    store.mark_delivered(a.seq)
+    assert store.backlog() == 1
+    lease = store.acquire_lease("bot", "A", 0.1)
+    assert lease is not None
+    store.fence(lease)
+    time.sleep(0.2)
+    store.probe_write(T0)
+    with pytest.raises(LeaseLost):
+        store.create(IncidentState(id="c2", channel_id="c2"))

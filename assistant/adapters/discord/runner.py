@@ -61,7 +61,7 @@ def run_from_settings(settings: Settings, *, err: TextIO = sys.stderr) -> int:
         from assistant.adapters.metrics_http import MetricsServer
         from assistant.app import health_checks
 
-        checks = health_checks(app.store, app.knowledge)
+        checks = {**health_checks(app.store, app.knowledge), "lease": keeper.health}
         server = MetricsServer(app.metrics, checks, settings.metrics_host, settings.metrics_port)
     try:
         asyncio.run(
