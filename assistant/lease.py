@@ -70,6 +70,10 @@ class LeaseKeeper:
         self.holder = holder or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.clock = clock
         self.lease: Lease | None = None
+        # renewals failed, and one has just succeeded again with the lease still ours:
+        # events of that time may not have been recorded
+        self.store_back = False
+        self._store_down = False
         self._valid_until = 0.0  # monotonic: the lease's end, as seen from here
         self._renewed_at = 0.0
 
@@ -119,6 +123,7 @@ class LeaseKeeper:
             renewed = self.store.renew_lease(self.lease, self.ttl_s)
         except Exception as exc:  # keep it until it runs out: the network may come back
             log.warning("lease %s: renewal failed (%s)", self.name, exc)
+            self._store_down = True
             if self.active:
                 return True
             self.drop("it ran out while the store was unreachable")
@@ -127,6 +132,9 @@ class LeaseKeeper:
             self.drop("another process holds it now")
             return False
         self._hold(renewed, started)
+        if self._store_down:
+            self._store_down, self.store_back = False, True
+            log.info("lease %s: the store is reachable again", self.name)
         return True
 
     def renew_if_due(self) -> bool:
@@ -141,6 +149,7 @@ class LeaseKeeper:
             log.warning("lease %s: standby (%s)", self.name, why)
         self.lease = None
         self._valid_until = 0.0
+        self._store_down = self.store_back = False
 
     def release(self) -> None:
         """Give the lease up (clean shutdown), so a standby takes over at once."""
@@ -162,10 +171,14 @@ class LeaseKeeper:
         while not self.try_acquire():
             await asyncio.sleep(self.poll_every_s)
 
-    async def run(self, on_active: Hook, on_standby: Hook) -> None:
+    async def run(
+        self, on_active: Hook, on_standby: Hook, on_store_back: Hook | None = None
+    ) -> None:
         """Forever: wait for the lease, start ``on_active``, renew the lease meanwhile (a
         long catch-up must not let it lapse); when it is lost, stop what ``on_active``
-        still does, call ``on_standby`` and wait again."""
+        still does, call ``on_standby`` and wait again. When the store comes back after
+        renewals failed and the lease was kept, start ``on_store_back``: what arrived while
+        nothing could be recorded is still to be read."""
         acting: asyncio.Task[None] | None = None
         try:
             while True:
@@ -176,6 +189,10 @@ class LeaseKeeper:
                 if not self.renew():
                     await _cancel(acting)
                     await on_standby()
+                elif self.store_back and on_store_back is not None:
+                    self.store_back = False
+                    await _cancel(acting)
+                    acting = asyncio.create_task(on_store_back())
         finally:
             await _cancel(acting)
 

@@ -123,3 +123,33 @@ async def test_the_lease_is_kept_through_a_long_takeover_and_given_up_when_taken
     task.cancel()
     with contextlib.suppress(asyncio.CancelledError):
         await task
+
+
+async def test_a_store_that_comes_back_while_the_lease_held_triggers_a_catch_up(
+    tmp_path: Path,
+) -> None:
+    """Renewals fail for less than the lease's life, then succeed: the keeper stays active
+    throughout and calls ``on_store_back`` once (events of the outage were not recorded
+    and must be read back from Discord)."""
+    store = FlakyStore(tmp_path / "s.db")
+    keeper = LeaseKeeper(store, "bot", takeover_s=2.4)  # renew every 0.6 s, lease 1.8 s
+    seen: list[str] = []
+
+    async def record(what: str) -> None:
+        seen.append(what)
+
+    task = asyncio.create_task(
+        keeper.run(
+            lambda: record("active"), lambda: record("standby"), lambda: record("store back")
+        )
+    )
+    await asyncio.sleep(0.1)
+    store.down = True
+    await asyncio.sleep(0.8)  # one failed renewal
+    assert keeper.active and seen == ["active"]
+    store.down = False
+    await asyncio.sleep(0.9)
+    assert seen == ["active", "store back"] and keeper.active
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task

@@ -60,6 +60,7 @@ class Leader(Protocol):
         self,
         on_active: Callable[[], Coroutine[Any, Any, None]],
         on_standby: Callable[[], Coroutine[Any, Any, None]],
+        on_store_back: Callable[[], Coroutine[Any, Any, None]] | None = None,
     ) -> None: ...
 
 
@@ -179,7 +180,7 @@ class IncidentBot(commands.AutoShardedBot):
             await self._start_acting()
         else:  # acts once it holds the lease: now, or when the active one is gone
             self._lease_task = asyncio.create_task(
-                self.leader.run(self._start_acting, self._stop_acting)
+                self.leader.run(self._start_acting, self._stop_acting, self._store_back)
             )
 
     def acting(self) -> bool:
@@ -202,6 +203,14 @@ class IncidentBot(commands.AutoShardedBot):
             log.exception("catch-up failed; the next READY retries it")
         if self._scheduler_task is None or self._scheduler_task.done():
             self._scheduler_task = asyncio.create_task(self.scheduler.run_forever())
+
+    async def _store_back(self) -> None:
+        """The store was unreachable for a while and this bot kept the lease: read back
+        what could not be recorded meanwhile, and send what is pending."""
+        try:
+            await self.catch_up()
+        except discord.HTTPException:
+            log.exception("catch-up after the store came back failed; the next READY retries")
 
     async def _stop_acting(self) -> None:
         """Another process holds the lease: stop the schedule, forget the cached state."""

@@ -26,7 +26,10 @@ class Leader:
         return 5.0 if self.active else 0.0
 
     async def run(
-        self, on_active: Callable[[], Awaitable[None]], on_standby: Callable[[], Awaitable[None]]
+        self,
+        on_active: Callable[[], Awaitable[None]],
+        on_standby: Callable[[], Awaitable[None]],
+        on_store_back: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         return None
 
