@@ -49,6 +49,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/replay.py
 	$(BIN)/python bench/retrieval.py
 	$(BIN)/python bench/update_tokens.py
+	$(BIN)/python bench/store.py
 
 clean:
 	rm -rf $(VENV) .state .pytest_cache .mypy_cache .ruff_cache

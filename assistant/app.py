@@ -9,12 +9,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from assistant.adapters.store_sqlite import SqliteStore
 from assistant.core.engine import Engine
 from assistant.core.ports import KnowledgePort
 from assistant.core.safety import Redactor
 from assistant.service import IncidentService, Polisher
 from assistant.settings import Settings
+from assistant.store import StorePort
 
 if TYPE_CHECKING:
     from assistant.metrics import Metrics
@@ -27,7 +27,7 @@ class App:
     """What a command needs, and what must be closed when it is done."""
 
     settings: Settings
-    store: SqliteStore
+    store: StorePort
     service: IncidentService
     knowledge: KnowledgePort | None
     closers: list[Any] = field(default_factory=list)
@@ -48,8 +48,24 @@ def build_knowledge(settings: Settings, dirs: list[Path] | None = None) -> Knowl
     return open_knowledge(settings, dirs, isolated=True)
 
 
+def open_store(
+    settings: Settings, *, state_path: Path | None = None, state_url: str | None = None
+) -> StorePort:
+    """PostgreSQL when a URL is given (or STATE_URL is set and no path is), else SQLite."""
+    url = state_url
+    if url is None and state_path is None and settings.state_url is not None:
+        url = settings.state_url.get_secret_value()
+    if url:
+        from assistant.adapters.store_postgres import PostgresStore
+
+        return PostgresStore(url)
+    from assistant.adapters.store_sqlite import SqliteStore
+
+    return SqliteStore(state_path or settings.state_path)
+
+
 def build_llm(
-    settings: Settings, store: SqliteStore, metrics: Metrics | None = None
+    settings: Settings, store: StorePort, metrics: Metrics | None = None
 ) -> Polisher | None:
     if not settings.llm_enabled:
         return None
@@ -66,11 +82,15 @@ def build_app(
     settings: Settings,
     *,
     state_path: Path | None = None,
+    state_url: str | None = None,
     knowledge_dirs: list[Path] | None = None,
     use_knowledge: bool = True,
     with_metrics: bool = False,
+    standby: bool = False,
 ) -> App:
-    store = SqliteStore(state_path or settings.state_path)
+    """``standby``: the service writes nothing until ``service.take_over()`` (it may share
+    the store with an active process)."""
+    store = open_store(settings, state_path=state_path, state_url=state_url)
     knowledge = build_knowledge(settings, knowledge_dirs) if use_knowledge else None
     metrics = None
     if with_metrics and settings.metrics_port is not None:
@@ -84,6 +104,7 @@ def build_app(
         llm=build_llm(settings, store, metrics),
         redactor=Redactor(extra=settings.redact_patterns),
         observer=metrics,
+        standby=standby,
     )
     if metrics is not None:
         metrics.watch_incidents(service.open_incidents)
@@ -105,7 +126,7 @@ def build_app(
 Check = Callable[[], tuple[bool, str]]
 
 
-def health_checks(store: SqliteStore, knowledge: KnowledgePort | None) -> dict[str, Check]:
+def health_checks(store: StorePort, knowledge: KnowledgePort | None) -> dict[str, Check]:
     """``/healthz`` checks of the store and the knowledge base (the bot adds the gateway)."""
 
     def store_writable() -> tuple[bool, str]:

@@ -18,11 +18,12 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from assistant.adapters.export_dce import ExportError, load_export
-from assistant.adapters.store_sqlite import StoreError
-from assistant.app import build_app
+from assistant.app import build_app, open_store
+from assistant.lease import LeaseKeeper
 from assistant.postmortem_command import PostmortemError
 from assistant.replay import ReplayOptions, replay
 from assistant.settings import Settings
+from assistant.store import StoreError
 
 
 class UsageError(Exception):
@@ -65,6 +66,24 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--idle-minutes", type=_positive)
     r.add_argument("--unassigned-minutes", type=_positive)
     r.add_argument("--state", type=Path, help="SQLite state file (default: a temporary one)")
+    r.add_argument(
+        "--state-url",
+        metavar="URL",
+        help="a PostgreSQL state store (postgresql://…) instead of a SQLite file",
+    )
+    r.add_argument(
+        "--lease",
+        metavar="NAME",
+        help="share the store with other replays: wait until this one holds the lease NAME, "
+        "then print only what none printed (JSONL records carry a 'delivery' id)",
+    )
+    r.add_argument(
+        "--takeover-seconds",
+        type=_positive,
+        default=None,
+        help="with --lease: how soon a waiting replay takes over a dead one (default: "
+        "TAKEOVER_SECONDS, 30)",
+    )
     r.add_argument("--bot-name", help="the bot's account name (default: the mentioned bot user)")
     r.add_argument("--color", choices=["auto", "always", "never"], default="auto")
     r.add_argument(
@@ -164,18 +183,31 @@ def _replay(args: argparse.Namespace) -> int:
         bot_name=args.bot_name,
         colour=colour,
         confirm_proposals=args.confirm_proposals,
+        delivery_ids=args.lease is not None,
     )
-
+    if args.state is not None and args.state_url is not None:
+        raise UsageError("give --state (SQLite) or --state-url (PostgreSQL), not both")
     settings = Settings.load()
     with tempfile.TemporaryDirectory(prefix="incident-assistant-") as tmp:
         state = args.state or Path(tmp) / "replay.sqlite3"
         dirs = args.knowledge  # None: the team's knowledge base (KNOWLEDGE_DIRS + kb ingest)
         app = build_app(
-            settings, state_path=state, knowledge_dirs=dirs, use_knowledge=not args.no_knowledge
+            settings,
+            state_path=None if args.state_url else state,
+            state_url=args.state_url,
+            knowledge_dirs=dirs,
+            use_knowledge=not args.no_knowledge,
+            standby=args.lease is not None,
         )
+        keeper = None
+        if args.lease is not None:
+            takeover = args.takeover_seconds or settings.takeover_seconds
+            keeper = LeaseKeeper(app.store, args.lease, takeover_s=takeover)
         try:
-            return asyncio.run(replay(app.service, export, opts, sys.stdout))
+            return asyncio.run(replay(app.service, export, opts, sys.stdout, keeper=keeper))
         finally:
+            if keeper is not None:
+                keeper.release()
             app.close()
 
 
@@ -243,12 +275,13 @@ def _llm_log(args: argparse.Namespace) -> int:
     from assistant.llm.audit import format_llm_log
 
     settings = Settings.load()
-    path = args.state or settings.state_path
-    if not Path(path).exists():
-        raise UsageError(f"{path}: no state file (set STATE_PATH or pass --state)")
-    from assistant.adapters.store_sqlite import SqliteStore
-
-    store = SqliteStore(path)
+    if args.state is None and settings.state_url is not None:
+        store = open_store(settings)
+    else:
+        path = args.state or settings.state_path
+        if not Path(path).exists():
+            raise UsageError(f"{path}: no state file (set STATE_PATH or pass --state)")
+        store = open_store(settings, state_path=path)
     try:
         print(format_llm_log(store.llm_calls(args.limit)))
     finally:

@@ -4,6 +4,12 @@ Scheduled summaries, reminders and roster flags fire at the moments they would h
 live: before each exported event, every tick that falls due up to its timestamp is fed in.
 The output is the incident's whole outbox, so a replay killed midway and run again with the
 same ``--state`` prints exactly what an uninterrupted run prints, and handles nothing twice.
+
+With a lease (``--lease``: several replays on one shared store, one active), a replay waits
+until it holds the lease, then prints only what nobody printed yet, and each JSONL record
+names its delivery (``delivery``): what Discord's nonce is to a live post, that id is to a
+printed line, so a reader can drop a line printed twice around a kill. It stops with an
+error when the lease is lost.
 """
 
 from __future__ import annotations
@@ -16,7 +22,9 @@ from typing import Literal, TextIO
 from assistant.adapters.export_dce import ChannelExport
 from assistant.core.actions import Action
 from assistant.core.model import Audience, IncidentConfig, LangSetting
+from assistant.lease import LeaseKeeper
 from assistant.service import Delivery, IncidentService
+from assistant.store import LeaseLost
 from assistant.timeline import jsonl_lines, text_block
 
 
@@ -31,6 +39,7 @@ class ReplayOptions:
     unassigned_minutes: float | None = None
     bot_name: str | None = None
     colour: bool = False
+    delivery_ids: bool = False  # JSONL records carry their delivery's id
     knowledge_dirs: list[Path] = field(default_factory=list)
     # which phase proposals replay takes as confirmed: live, only a click confirms one; by
     # default replay confirms those the commander's own messages raised (the commander would
@@ -58,16 +67,16 @@ def incident_config(
     return defaults.model_copy(update=update)
 
 
-Emit = Callable[[Action], None]
+Emit = Callable[[Action, str | None], None]
 # Events per store transaction. Replay prints a batch once it is committed; the live bot
 # commits every event on its own.
 BATCH = 64
 
 
 def make_emitter(opts: ReplayOptions, out: TextIO) -> Emit:
-    def emit(action: Action) -> None:
+    def emit(action: Action, delivery: str | None = None) -> None:
         if opts.fmt == "jsonl":
-            for line in jsonl_lines(action):
+            for line in jsonl_lines(action, delivery=delivery if opts.delivery_ids else None):
                 out.write(line + "\n")
         else:
             out.write(text_block(action, colour=opts.colour) + "\n\n")
@@ -76,12 +85,28 @@ def make_emitter(opts: ReplayOptions, out: TextIO) -> Emit:
     return emit
 
 
+def delivery_id(delivery: Delivery) -> str:
+    """A delivery's identity, the same in every run of the same export on any store."""
+    return f"{delivery.incident_id}:{delivery.event_seq}.{delivery.idx}"
+
+
 async def replay(
-    service: IncidentService, export: ChannelExport, opts: ReplayOptions, out: TextIO
+    service: IncidentService,
+    export: ChannelExport,
+    opts: ReplayOptions,
+    out: TextIO,
+    *,
+    keeper: LeaseKeeper | None = None,
 ) -> int:
-    """Run the export through ``service``; write the timeline to ``out``. Returns exit code."""
+    """Run the export through ``service``; write the timeline to ``out``. Returns exit code.
+
+    With ``keeper``, wait for its lease first and print only what is not yet delivered.
+    """
     emit = make_emitter(opts, out)
     incident_id = export.incident_id
+    if keeper is not None:
+        await keeper.wait_active()
+        service.take_over()
     config = incident_config(service.defaults, opts, export)
     service.ensure_incident(
         incident_id,
@@ -92,12 +117,18 @@ async def replay(
     )
 
     def show(deliveries: list[Delivery]) -> None:
+        if keeper is not None and not keeper.renew_if_due():
+            raise LeaseLost(f"lease {keeper.name!r} is lost: another replay is active")
         for d in deliveries:
-            emit(d.action)
+            emit(d.action, delivery_id(d))
         service.mark_all_delivered([d.seq for d in deliveries if not d.delivered])
 
-    # What a previous, interrupted run already produced comes first, in its original order.
-    show(service.deliveries(incident_id))
+    # What a previous, interrupted run already produced comes first, in its original order
+    # (under a lease: what it had not printed yet).
+    if keeper is None:
+        show(service.deliveries(incident_id))
+    else:
+        show(service.pending_deliveries(incident_id))
     events = export.events
     for start in range(0, len(events), BATCH):
         produced: list[Delivery] = []

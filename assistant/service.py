@@ -1,6 +1,6 @@
 """The incident service: the one path every event takes, live or in replay.
 
-event -> core engine -> sanitise -> ONE SQLite transaction (event + outbox + state)
+event -> core engine -> sanitise -> ONE store transaction (event + outbox + state)
 -> [outside the lock: LLM wording of held updates and answers -> release] -> deliveries
 for the adapter to carry out.
 
@@ -23,7 +23,6 @@ from typing import Protocol, TypeGuard, runtime_checkable
 
 from pydantic import BaseModel
 
-from assistant.adapters.store_sqlite import OutboxRow, SqliteStore
 from assistant.core import onboarding, postmortem
 from assistant.core.actions import Action, Flag, Notice, PostUpdate, ProposePhase, Reply
 from assistant.core.engine import Engine
@@ -52,6 +51,7 @@ from assistant.core.postmortem_render import markdown
 from assistant.core.roster import commander_of
 from assistant.core.safety import DEFAULT_REDACTOR, Redactor
 from assistant.llm.context import messages_since
+from assistant.store import OutboxRow, StorePort
 
 log = logging.getLogger(__name__)
 
@@ -107,6 +107,8 @@ class Delivery(BaseModel):
     action: Action
     delivered: bool = False
     external_id: str | None = None
+    event_seq: int = 0  # with ``idx``: the same for this delivery in every run of the log
+    idx: int = 0
 
     @classmethod
     def from_row(cls, row: OutboxRow) -> Delivery:
@@ -116,6 +118,8 @@ class Delivery(BaseModel):
             action=row.action,
             delivered=row.delivered,
             external_id=row.external_id,
+            event_seq=row.event_seq,
+            idx=row.idx,
         )
 
 
@@ -171,14 +175,17 @@ class IncidentService:
 
     def __init__(
         self,
-        store: SqliteStore,
+        store: StorePort,
         engine: Engine,
         *,
         defaults: IncidentConfig | None = None,
         llm: Polisher | None = None,
         redactor: Redactor = DEFAULT_REDACTOR,
         observer: Observer | None = None,
+        standby: bool = False,
     ) -> None:
+        """``standby``: another process may be active on the store; write nothing until
+        ``take_over``."""
         self.store = store
         self.observer = observer
         self.redactor = redactor
@@ -195,13 +202,30 @@ class IncidentService:
         # per incident: outbox seqs of updates whose event was given up (sent with the next)
         self._orphans: dict[str, list[int]] = {}
         self._lock = asyncio.Lock()
-        released = store.release_all_held()
+        if not standby:
+            self.take_over()
+
+    def take_over(self) -> None:
+        """Start acting on the store as it is now: at start-up, or when a standby becomes
+        active. Whatever another process cached or was still wording is forgotten: held
+        rows are released with their offline text, and states reload from the store."""
+        self.stand_by()
+        released = self.store.release_all_held()
         if released:
             log.warning(
                 "%d actions were still being worded at the last stop; posting them "
                 "with the offline text",
                 released,
             )
+
+    def stand_by(self) -> None:
+        """Drop every cached state: another process is active now, or what is cached may not
+        be what was committed. States reload from the store when next needed."""
+        self._states.clear()
+        self._seq.clear()
+        self._keys.clear()
+        self._posted.clear()
+        self._orphans.clear()
 
     # ------------------------------------------------------------------ incidents
     def is_incident(self, incident_id: str) -> bool:
@@ -458,10 +482,7 @@ class IncidentService:
             with self.store.batch():
                 yield
         except BaseException:
-            self._states.clear()
-            self._seq.clear()
-            self._keys.clear()
-            self._posted.clear()
+            self.stand_by()  # what is cached may not have been committed
             raise
 
     def _forget(self, incident_id: str) -> None:

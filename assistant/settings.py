@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from assistant.core.model import IncidentConfig
@@ -55,6 +55,16 @@ class Settings(BaseSettings):
     # "voice_channel_id:incident_channel_id,…": who sits in the call joins that incident
     voice_links: Annotated[dict[int, int], NoDecode] = Field(default_factory=dict)
 
+    # several servers: this process's shards (discord.py AutoShardedBot); all when unset
+    shard_ids: Annotated[list[int], NoDecode] | None = None
+    shard_count: int | None = Field(None, gt=0)
+    # a Discord API proxy (or a test server) instead of discord.com: its base URL
+    discord_api_base: str | None = None
+    # active/standby: a standby takes over within this many seconds of the active's loss
+    takeover_seconds: float = Field(30, ge=1)
+    # processes with the same lease name share one active; default: per shard set
+    lease_name: str | None = None
+
     # incident behaviour (server defaults; per-incident overrides live in the state)
     language: Literal["ja", "en", "auto"] = "auto"
     audience: Literal["responders", "stakeholders"] = "responders"
@@ -62,8 +72,9 @@ class Settings(BaseSettings):
     idle_minutes: float = Field(20, gt=0)
     unassigned_minutes: float = Field(10, gt=0)
 
-    # storage and knowledge
+    # storage and knowledge: SQLite at STATE_PATH unless STATE_URL names a PostgreSQL
     state_path: Path = Path(".state/incident-assistant.sqlite3")
+    state_url: SecretStr | None = None
     knowledge_dirs: Annotated[list[Path], NoDecode] = Field(
         default_factory=lambda: [bundled("knowledge")]
     )
@@ -93,6 +104,7 @@ class Settings(BaseSettings):
         "incident_category_ids",
         "knowledge_dirs",
         "redact_patterns",
+        "shard_ids",
         mode="before",
     )
     @classmethod
@@ -125,6 +137,38 @@ class Settings(BaseSettings):
             except re.error as exc:
                 raise ValueError(f"not a valid regular expression {pattern!r}: {exc}") from None
         return patterns
+
+    @field_validator("state_url")
+    @classmethod
+    def _postgres_url(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None
+        if not value.get_secret_value().startswith(("postgresql://", "postgres://")):
+            raise ValueError("must start with postgresql:// (SQLite is set with STATE_PATH)")
+        return value
+
+    @model_validator(mode="after")
+    def _shards(self) -> Settings:
+        if self.shard_ids == []:  # SHARD_IDS= (empty): every shard
+            self.shard_ids = None
+        if self.shard_ids is not None:
+            if self.shard_count is None:
+                raise ValueError("SHARD_IDS needs SHARD_COUNT (the total number of shards)")
+            bad = [i for i in self.shard_ids if not 0 <= i < self.shard_count]
+            if bad:
+                raise ValueError(
+                    f"SHARD_IDS must be shard numbers from 0 to {self.shard_count - 1}"
+                )
+        return self
+
+    def lease(self) -> str:
+        """The lease this process's active/standby group shares."""
+        if self.lease_name:
+            return self.lease_name
+        if self.shard_count is None:
+            return "bot"
+        ids = self.shard_ids if self.shard_ids is not None else range(self.shard_count)
+        return f"bot:shards={','.join(map(str, ids))}/{self.shard_count}"
 
     @classmethod
     def load(cls, **overrides: object) -> Settings:

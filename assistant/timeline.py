@@ -127,8 +127,12 @@ def records(action: Action) -> list[dict[str, Any]]:
     raise AssertionError(action)  # pragma: no cover
 
 
-def jsonl_lines(action: Action) -> list[str]:
-    return [json.dumps(r, ensure_ascii=False) for r in records(action)]
+def jsonl_lines(action: Action, *, delivery: str | None = None) -> list[str]:
+    """JSON lines for ``action``; with ``delivery``, each names it (its idempotency key)."""
+    recs = records(action)
+    if delivery is not None:
+        recs = [{**r, "delivery": delivery} for r in recs]
+    return [json.dumps(r, ensure_ascii=False) for r in recs]
 
 
 _COLOURS = {

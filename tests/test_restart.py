@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ from assistant.core.engine import Engine
 from assistant.core.model import IncidentConfig
 from assistant.replay import ReplayOptions, replay
 from assistant.service import IncidentService
+from assistant.store import StorePort
 from tests.conftest import REPO, load_bench_module
 
 
@@ -27,10 +29,11 @@ def _export(n: int, seed: int = 3) -> dict[str, object]:
     return load_bench_module("generate_export").generate(n, seed=seed)  # type: ignore[no-any-return]
 
 
-def _service(path: Path, snapshot_every: int = 250) -> IncidentService:
-    return IncidentService(
-        SqliteStore(path, snapshot_every=snapshot_every), Engine(), defaults=IncidentConfig()
-    )
+OpenStore = Callable[..., StorePort]
+
+
+def _service(store: StorePort) -> IncidentService:
+    return IncidentService(store, Engine(), defaults=IncidentConfig())
 
 
 class _Lines:
@@ -55,43 +58,69 @@ def _run(service: IncidentService, export_data: dict[str, object], limit: int | 
     return out.text
 
 
-def test_crash_between_snapshots_rebuilds_the_same_state(tmp_path: Path) -> None:
+def test_crash_between_snapshots_rebuilds_the_same_state(open_store: OpenStore) -> None:
     """A run stopped without a final snapshot, then resumed by a new service on the same
-    file, gives the uninterrupted run's output and outbox, with nothing twice."""
+    store, gives the uninterrupted run's output and outbox, with nothing twice."""
     data = _export(600)
-    full = _run(_service(tmp_path / "a.sqlite3", snapshot_every=7), data, None)
+    full = _run(_service(open_store("a", snapshot_every=7)), data, None)
 
     class Killed(IncidentService):
         def checkpoint(self) -> None:  # killed before the final snapshot
             pass
 
-    crashed = Killed(
-        SqliteStore(tmp_path / "b.sqlite3", snapshot_every=7), Engine(), defaults=IncidentConfig()
-    )
+    crashed = Killed(open_store("b", snapshot_every=7), Engine(), defaults=IncidentConfig())
     partial = _run(crashed, data, 333)
     assert full.startswith(partial) and len(partial) < len(full)
-    resumed = _run(_service(tmp_path / "b.sqlite3", snapshot_every=7), data, None)
+    resumed = _run(_service(open_store("b", snapshot_every=7)), data, None)
     assert resumed == full
     lines = full.splitlines()
     assert len(lines) > 20
-    seqs_a = [r.seq for r in SqliteStore(tmp_path / "a.sqlite3").outbox()]
-    seqs_b = [r.seq for r in SqliteStore(tmp_path / "b.sqlite3").outbox()]
+    seqs_a = [r.seq for r in open_store("a").outbox()]
+    seqs_b = [r.seq for r in open_store("b").outbox()]
     assert len(seqs_a) == len(seqs_b) == len(set(seqs_b))
 
 
-def test_rerun_of_a_finished_replay_handles_nothing_twice(tmp_path: Path) -> None:
+def test_a_restart_writes_what_the_uninterrupted_run_writes_in_any_zone(
+    open_store: OpenStore,
+) -> None:
+    """A sample whose times are at UTC-05:00, stopped midway and resumed from the store:
+    every later update names the zone as the uninterrupted run does (times read back from
+    the store carry the offset, not the original tzinfo)."""
+    from assistant.adapters.export_dce import load_export
+
+    export = load_export(REPO / "samples" / "en-no-change-redeploy" / "export.json")
+    data_events = export.events
+    opts = ReplayOptions(export=Path("x.json"), fmt="jsonl")
+
+    def run(service: IncidentService, limit: int | None) -> str:
+        out = _Lines()
+        part = dataclasses.replace(export, events=data_events[:limit] if limit else data_events)
+        asyncio.run(replay(service, part, opts, out))  # type: ignore[arg-type]
+        return out.text
+
+    full = run(_service(open_store("a")), None)
+    assert "UTC-05:00" in full
+
+    class Killed(IncidentService):
+        def checkpoint(self) -> None:
+            pass
+
+    run(Killed(open_store("b", snapshot_every=5), Engine(), defaults=IncidentConfig()), 30)
+    assert run(_service(open_store("b", snapshot_every=5)), None) == full
+
+
+def test_rerun_of_a_finished_replay_handles_nothing_twice(open_store: OpenStore) -> None:
     """Running the same export again on the same state prints the same timeline and adds
     nothing to the store."""
     data = _export(300)
-    path = tmp_path / "s.sqlite3"
-    first = _run(_service(path), data, None)
-    before = len(SqliteStore(path).outbox())
-    second = _run(_service(path), data, None)
+    first = _run(_service(open_store()), data, None)
+    before = len(open_store().outbox())
+    second = _run(_service(open_store()), data, None)
     assert second == first
-    assert len(SqliteStore(path).outbox()) == before
+    assert len(open_store().outbox()) == before
     export = parse_export(data)
     last = max((e for e in export.events if e.kind == "message_posted"), key=lambda e: e.at)
-    assert SqliteStore(path).last_message(export.channel_id) == last.message.id  # type: ignore[union-attr]
+    assert open_store().last_message(export.channel_id) == last.message.id  # type: ignore[union-attr]
 
 
 @pytest.mark.slow

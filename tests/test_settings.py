@@ -122,3 +122,50 @@ def test_metrics_port_turns_on_metrics_for_the_bot(
         assert plain.metrics is None and plain.service.observer is None
     finally:
         plain.close()
+
+
+def test_state_url_selects_postgresql_and_is_checked(
+    monkeypatch: pytest.MonkeyPatch, pg_url: str
+) -> None:
+    """STATE_URL=postgresql://… opens the PostgreSQL store; anything else is one clear
+    error; without it SQLite at STATE_PATH stays the default."""
+    from assistant.adapters.store_postgres import PostgresStore
+    from assistant.adapters.store_sqlite import SqliteStore
+    from assistant.app import open_store
+
+    monkeypatch.setenv("STATE_URL", "mysql://x")
+    with pytest.raises(ValidationError, match="postgresql://"):
+        Settings.load(_env_file=None)
+    monkeypatch.setenv("STATE_URL", pg_url)
+    store = open_store(Settings.load(_env_file=None))
+    assert isinstance(store, PostgresStore)
+    store.close()
+    monkeypatch.delenv("STATE_URL")
+    monkeypatch.setenv("STATE_PATH", ":memory:")
+    store = open_store(Settings.load(_env_file=None))
+    assert isinstance(store, SqliteStore)
+    store.close()
+
+
+def test_shards_and_the_lease_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    """SHARD_IDS needs SHARD_COUNT and ids below it; each shard set shares its own lease,
+    so an active/standby pair runs per set of shards."""
+    from assistant.adapters.discord.runner import discord_settings
+
+    assert Settings.load(_env_file=None).lease() == "bot"
+    monkeypatch.setenv("SHARD_IDS", "0,1")
+    with pytest.raises(ValidationError, match="SHARD_COUNT"):
+        Settings.load(_env_file=None)
+    monkeypatch.setenv("SHARD_COUNT", "2")
+    monkeypatch.setenv("SHARD_IDS", "0,2")
+    with pytest.raises(ValidationError, match="from 0 to 1"):
+        Settings.load(_env_file=None)
+    monkeypatch.setenv("SHARD_COUNT", "4")
+    s = Settings.load(_env_file=None)
+    assert s.lease() == "bot:shards=0,2/4"
+    config = discord_settings(s)
+    assert (config.shard_ids, config.shard_count) == ([0, 2], 4)
+    monkeypatch.setenv("SHARD_IDS", "")
+    assert Settings.load(_env_file=None).lease() == "bot:shards=0,1,2,3/4"
+    monkeypatch.setenv("LEASE_NAME", "eu")
+    assert Settings.load(_env_file=None).lease() == "eu"

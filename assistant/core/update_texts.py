@@ -176,11 +176,19 @@ _ZONE_NAMES = {0: "UTC", 9 * 60: "JST", 8 * 60: "SGT", 60: "CET", 2 * 60: "CEST"
 
 
 def hhmm(at: datetime) -> str:
-    """Clock time in the datetime's own zone, with the zone named (no local guessing)."""
+    """Clock time in the datetime's own zone, with the zone named (no local guessing).
+
+    The name comes from the offset alone, never from ``tzname()``: a time read back from
+    the state store carries the same offset but another tzinfo object, and a restarted
+    bot must write exactly what it would have written without the restart.
+    """
     offset = at.utcoffset()
     minutes = int(offset.total_seconds() // 60) if offset is not None else 0
-    zone = _ZONE_NAMES.get(minutes) or at.tzname() or "UTC"
-    return f"{at:%H:%M} {zone}"
+    if minutes in _ZONE_NAMES:
+        return f"{at:%H:%M} {_ZONE_NAMES[minutes]}"
+    sign = "+" if minutes >= 0 else "-"
+    hours, mins = divmod(abs(minutes), 60)
+    return f"{at:%H:%M} UTC{sign}{hours:02d}:{mins:02d}"
 
 
 def duration(delta: timedelta, lang: Lang) -> str:

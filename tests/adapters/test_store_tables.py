@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from pathlib import Path
 
 from assistant.adapters.export_dce import load_export
@@ -10,6 +11,7 @@ from assistant.adapters.store_sqlite import SqliteStore
 from assistant.core.engine import Engine
 from assistant.replay import ReplayOptions, replay
 from assistant.service import IncidentService
+from assistant.store import StorePort
 from tests.conftest import REPO
 
 SAMPLE = REPO / "samples" / "ja-release-rollback" / "export.json"
@@ -23,10 +25,11 @@ class _Sink:
         pass
 
 
-def test_query_tables_hold_the_incident(tmp_path: Path) -> None:
+def test_query_tables_hold_the_incident(open_store: Callable[..., StorePort]) -> None:
     """After a replay the tables tools read hold every message, each participant, each
-    assignment (latest status) and each posted update, for that incident only."""
-    store = SqliteStore(tmp_path / "s.sqlite3")
+    assignment (latest status) and each posted update, for that incident only (SQLite
+    and PostgreSQL)."""
+    store = open_store()
     export = load_export(SAMPLE)
     service = IncidentService(store, Engine())
     asyncio.run(replay(service, export, ReplayOptions(export=SAMPLE, fmt="jsonl"), _Sink()))  # type: ignore[arg-type]
@@ -40,7 +43,6 @@ def test_query_tables_hold_the_incident(tmp_path: Path) -> None:
     updates = store.table("updates", inc)
     assert updates and all(str(row[5]).startswith("【") for row in updates)
     assert store.table("messages", "another-incident") == []
-    store.close()
 
 
 def test_a_state_file_from_before_held_rows_is_migrated(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ delivered once.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import discord
@@ -28,10 +29,17 @@ class BackfillReport:
 
 
 async def backfill(
-    service: ServicePort, channels: ChannelLookup, deliverer: Deliverer, *, limit: int = 1000
+    service: ServicePort,
+    channels: ChannelLookup,
+    deliverer: Deliverer,
+    *,
+    limit: int = 1000,
+    serves: Callable[[str | None], bool] = lambda guild_id: True,
 ) -> BackfillReport:
+    """``serves``: whether a guild is this process's (its shards'); other incidents are
+    another process's to read and post."""
     incidents = messages = 0
-    for state in list(service.open_incidents()):
+    for state in [s for s in service.open_incidents() if serves(s.guild_id)]:
         channel_id = state.channel_id or state.id
         channel = await channels(int(channel_id)) if channel_id.isdigit() else None
         if channel is None:
@@ -46,7 +54,12 @@ async def backfill(
                 messages += 1
         except discord.HTTPException:
             log.exception("backfill: reading history of incident %s failed", state.id)
-    report = await deliverer.deliver(service.pending_deliveries())
+    pending = [
+        d
+        for d in service.pending_deliveries()
+        if serves(getattr(service.state(d.incident_id), "guild_id", None))
+    ]
+    report = await deliverer.deliver(pending)
     log.info(
         "backfill: %d incidents, %d messages read, %d posts sent",
         incidents,

@@ -1,8 +1,15 @@
-"""The bot: a ``commands.Bot`` subclass wired from its dependencies, and ``run_bot``.
+"""The bot: a ``commands.AutoShardedBot`` subclass wired from its dependencies, and ``run_bot``.
 
 Shaped like discord.py's advanced start-up example: dependencies come in as keyword
 arguments, ``setup_hook`` loads the cogs, sets the command translator and syncs the tree,
 then catches up on what happened while the bot was down before the gateway goes live.
+
+Active/standby: with a ``leader`` (``assistant.lease.LeaseKeeper``) the bot connects to
+Discord either way, but only the lease holder acts. A standby receives the gateway's events
+and drops them (its caches stay warm), answers no command or button, posts nothing and runs
+no schedule. When it takes the lease over it starts like a fresh bot: it reloads the state
+from the store, reads back from Discord what the active missed, sends what was decided but
+not sent (with the same nonces), and starts the schedule. Losing the lease reverses that.
 """
 
 from __future__ import annotations
@@ -11,9 +18,9 @@ import asyncio
 import contextlib
 import logging
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import discord
 from discord import app_commands
@@ -39,6 +46,30 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+# gateway events a standby still lets through: the connection's life, not the chat's
+LIFECYCLE = frozenset({"connect", "disconnect", "ready", "resumed", "error"})
+
+
+class Leader(Protocol):
+    """Whether this process may act (``assistant.lease.LeaseKeeper``)."""
+
+    @property
+    def active(self) -> bool: ...
+    def post_budget(self) -> float: ...
+    async def run(
+        self,
+        on_active: Callable[[], Coroutine[Any, Any, None]],
+        on_standby: Callable[[], Coroutine[Any, Any, None]],
+        on_store_back: Callable[[], Coroutine[Any, Any, None]] | None = None,
+    ) -> None: ...
+
+
+class IncidentTree(app_commands.CommandTree[Any]):
+    """The command tree: a standby answers no command (the active one does)."""
+
+    async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
+        return bool(getattr(self.client, "acting", lambda: True)())
+
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
@@ -57,7 +88,7 @@ def bot_intents() -> discord.Intents:
     return intents
 
 
-class IncidentBot(commands.Bot):
+class IncidentBot(commands.AutoShardedBot):
     """The incident assistant on Discord. Holds no incident state: the service does."""
 
     def __init__(
@@ -68,29 +99,45 @@ class IncidentBot(commands.Bot):
         base_config: IncidentConfig | None = None,
         clock: Callable[[], datetime] = utc_now,
         extensions: Sequence[str] = EXTENSIONS,
-        tree_cls: type[app_commands.CommandTree[Any]] = app_commands.CommandTree,
+        tree_cls: type[app_commands.CommandTree[Any]] = IncidentTree,
+        leader: Leader | None = None,
     ) -> None:
+        shards: dict[str, Any] = {"shard_count": settings.shard_count}
+        if settings.shard_ids is not None:
+            shards["shard_ids"] = list(settings.shard_ids)
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=bot_intents(),
             allowed_mentions=ALLOWED_MENTIONS,
             help_command=None,
             tree_cls=tree_cls,
+            **shards,
         )
+        # discord.py makes the shards' queue only when the bot starts; one made now lets a
+        # bot that never connected close cleanly (the start replaces it)
+        self._AutoShardedClient__queue: asyncio.PriorityQueue[Any] = asyncio.PriorityQueue()
         self.service = service
         self.settings = settings
         self.base_config = base_config or IncidentConfig()
         self.clock = clock
         self.initial_extensions = tuple(extensions)
+        self.leader = leader
         self.deliverer = Deliverer(
-            service, self.channel_for, stakeholder_channel_id=settings.stakeholder_channel_id
+            service,
+            self.channel_for,
+            stakeholder_channel_id=settings.stakeholder_channel_id,
+            budget=leader.post_budget if leader is not None else None,
         )
         # read by the persistent proposal buttons (views.ProposalButton) through the client
         self.proposals = ProposalHandler(
             service, self.deliverer, role_id=settings.commander_role_id
         )
         self.scheduler = Scheduler(
-            service, self.deliverer, clock=clock, max_sleep=settings.scheduler_max_sleep
+            service,
+            self.deliverer,
+            clock=clock,
+            max_sleep=settings.scheduler_max_sleep,
+            serves=settings.serves,
         )
         self.listening = Listening(service, settings, self.incident_config)
         self.context = BotContext(
@@ -105,6 +152,7 @@ class IncidentBot(commands.Bot):
             wake_scheduler=self.scheduler.wake,
         )
         self._scheduler_task: asyncio.Task[None] | None = None
+        self._lease_task: asyncio.Task[None] | None = None
         self._catch_up_lock = asyncio.Lock()
 
     # ------------------------------------------------------------------ wiring
@@ -128,9 +176,61 @@ class IncidentBot(commands.Bot):
     # ------------------------------------------------------------------ start-up
     async def setup_hook(self) -> None:
         await self.load_features()
-        await self.sync_commands()
-        await self.catch_up()
-        self._scheduler_task = asyncio.create_task(self.scheduler.run_forever())
+        if self.leader is None:
+            await self._start_acting()
+        else:  # acts once it holds the lease: now, or when the active one is gone
+            self._lease_task = asyncio.create_task(
+                self.leader.run(self._start_acting, self._stop_acting, self._store_back)
+            )
+
+    def acting(self) -> bool:
+        """Whether this process handles events and posts (it holds the lease, if any)."""
+        return self.leader is None or self.leader.active
+
+    async def _start_acting(self) -> None:
+        """Begin as the active bot: fresh state, commands, catch-up, the schedule."""
+        take_over = getattr(self.service, "take_over", None)
+        if self.leader is not None and take_over is not None:
+            take_over()  # what a previous holder cached or was wording is not ours
+            log.info("this process is now the active bot")
+        try:
+            await self.sync_commands()
+        except discord.HTTPException:
+            log.exception("could not register the commands; they stay as they were")
+        try:
+            await self.catch_up()
+        except discord.HTTPException:
+            log.exception("catch-up failed; the next READY retries it")
+        if self._scheduler_task is None or self._scheduler_task.done():
+            self._scheduler_task = asyncio.create_task(self.scheduler.run_forever())
+
+    async def _store_back(self) -> None:
+        """The store was unreachable for a while and this bot kept the lease: read back
+        what could not be recorded meanwhile, and send what is pending."""
+        try:
+            await self.catch_up()
+        except discord.HTTPException:
+            log.exception("catch-up after the store came back failed; the next READY retries")
+
+    async def _stop_acting(self) -> None:
+        """Another process holds the lease: stop the schedule, forget the cached state."""
+        await self._stop_scheduler()
+        stand_by = getattr(self.service, "stand_by", None)
+        if stand_by is not None:
+            stand_by()
+        log.warning("this process is a standby now")
+
+    async def _stop_scheduler(self) -> None:
+        if self._scheduler_task is not None:
+            self._scheduler_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._scheduler_task
+            self._scheduler_task = None
+
+    def dispatch(self, event_name: str, /, *args: Any, **kwargs: Any) -> None:
+        """A standby drops every event but the connection's own (it handles nothing)."""
+        if event_name in LIFECYCLE or event_name.startswith("shard_") or self.acting():
+            super().dispatch(event_name, *args, **kwargs)
 
     async def catch_up(self) -> None:
         """Read what was missed in open incidents, then send what was decided but not sent.
@@ -138,10 +238,17 @@ class IncidentBot(commands.Bot):
         Runs before the gateway connects, and again on every READY: that covers the seconds
         between the first catch-up and the connection, and any gap after a reconnect. The
         service ignores messages it already has; the deliverer never sends a delivery twice.
+        A standby does neither: the active one does.
         """
+        if not self.acting():
+            return
         async with self._catch_up_lock:
             await backfill(
-                self.service, self.channel_for, self.deliverer, limit=self.settings.backfill_limit
+                self.service,
+                self.channel_for,
+                self.deliverer,
+                limit=self.settings.backfill_limit,
+                serves=self.settings.serves,
             )
 
     async def on_ready(self) -> None:
@@ -178,10 +285,11 @@ class IncidentBot(commands.Bot):
         return True, "connected" if math.isnan(latency) else f"connected, {latency * 1000:.0f} ms"
 
     async def close(self) -> None:
-        if self._scheduler_task is not None:
-            self._scheduler_task.cancel()
+        if self._lease_task is not None:
+            self._lease_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await self._scheduler_task
+                await self._lease_task
+        await self._stop_scheduler()
         await super().close()
 
 
@@ -220,8 +328,9 @@ async def run_bot(
     *,
     base_config: IncidentConfig | None = None,
     metrics_server: MetricsServer | None = None,
+    leader: Leader | None = None,
 ) -> None:
     """Entry point for ``incident-assistant run``."""
     token = check_token(settings.token.get_secret_value())
-    bot = IncidentBot(service=service, settings=settings, base_config=base_config)
+    bot = IncidentBot(service=service, settings=settings, base_config=base_config, leader=leader)
     await start_bot(bot, token, metrics_server)

@@ -5,10 +5,17 @@ is sent once and then ``mark_delivered`` with the Discord message id. A message 
 channel carries a nonce derived from the delivery's sequence number: discord.py sends it
 with ``enforce_nonce`` set, so if we crash between the send and the mark, a resend shortly
 after returns the first message instead of posting a duplicate.
+
+With active/standby (``assistant/lease.py``), ``budget`` says how many seconds this process
+may still post for: nothing is sent at 0 (a standby, or an active whose lease is running
+out), and each send is cut off when the budget ends, so a deposed active's post cannot
+land after a standby took over, except one already in flight, which the standby's resend
+with the same nonce turns into the same message.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
@@ -57,10 +64,12 @@ class Deliverer:
         channels: ChannelLookup,
         *,
         stakeholder_channel_id: int | None = None,
+        budget: Callable[[], float] | None = None,
     ) -> None:
         self.service = service
         self.channels = channels
         self.stakeholder_channel_id = stakeholder_channel_id
+        self.budget = budget  # seconds this process may post for; None: no limit
         self._in_flight: set[int] = set()
         self._finished: set[int] = set()  # stale copies of these (read earlier) are skipped
 
@@ -87,15 +96,22 @@ class Deliverer:
             seq = delivery.seq
             if delivery.delivered or seq in self._in_flight or seq in self._finished:
                 continue
+            left = self.budget() if self.budget is not None else None
+            if left is not None and left <= 0:
+                log.info("not active: delivery %s stays pending for the active", seq)
+                continue
             self._in_flight.add(delivery.seq)
             try:
-                await self._one(delivery, interaction, ping, report)
+                async with asyncio.timeout(left):
+                    await self._one(delivery, interaction, ping, report)
             except discord.HTTPException:
                 log.exception(
                     "delivery %s failed (incident %s); it stays pending",
                     delivery.seq,
                     delivery.incident_id,
                 )
+            except TimeoutError:
+                log.warning("delivery %s cut off: the lease is running out", seq)
             finally:
                 self._in_flight.discard(delivery.seq)
         return report

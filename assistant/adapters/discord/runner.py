@@ -16,6 +16,7 @@ from pydantic import SecretStr
 from assistant.adapters.discord.bot import run_bot
 from assistant.adapters.discord.errors import BotConfigError, check_token
 from assistant.adapters.discord.settings import DiscordSettings
+from assistant.lease import LeaseKeeper
 
 if TYPE_CHECKING:
     from assistant.settings import Settings
@@ -33,6 +34,8 @@ def discord_settings(settings: Settings) -> DiscordSettings:
         commander_role_id=settings.commander_role_id,
         stakeholder_channel_id=settings.stakeholder_channel_id,
         voice_links=dict(settings.voice_links),
+        shard_ids=list(settings.shard_ids) if settings.shard_ids is not None else None,
+        shard_count=settings.shard_count,
     )
 
 
@@ -47,13 +50,18 @@ def run_from_settings(settings: Settings, *, err: TextIO = sys.stderr) -> int:
         print(f"error: {exc}", file=err)
         return 2
     discord.utils.setup_logging(level=logging.INFO, root=True)
-    app = build_app(settings, with_metrics=True)
+    if settings.discord_api_base:  # a Discord API proxy (or a test server)
+        discord.http.Route.BASE = settings.discord_api_base.rstrip("/")
+    app = build_app(settings, with_metrics=True, standby=True)  # writes once it holds the lease
+    if app.knowledge is not None:  # load the encoder now: a standby takes over warm, and the
+        app.knowledge.search("warm-up", k=1)  # first answer does not stall the lease's heartbeat
+    keeper = LeaseKeeper(app.store, settings.lease(), takeover_s=settings.takeover_seconds)
     server = None
     if app.metrics is not None and settings.metrics_port is not None:
         from assistant.adapters.metrics_http import MetricsServer
         from assistant.app import health_checks
 
-        checks = health_checks(app.store, app.knowledge)
+        checks = {**health_checks(app.store, app.knowledge), "lease": keeper.health}
         server = MetricsServer(app.metrics, checks, settings.metrics_host, settings.metrics_port)
     try:
         asyncio.run(
@@ -62,6 +70,7 @@ def run_from_settings(settings: Settings, *, err: TextIO = sys.stderr) -> int:
                 app.service,
                 base_config=settings.incident_defaults(),
                 metrics_server=server,
+                leader=keeper,
             )
         )
     except BotConfigError as exc:
@@ -70,5 +79,6 @@ def run_from_settings(settings: Settings, *, err: TextIO = sys.stderr) -> int:
     except KeyboardInterrupt:
         return 130
     finally:
+        keeper.release()
         app.close()
     return 0

@@ -15,6 +15,7 @@ from datetime import datetime
 
 from assistant.adapters.discord.deliver import Deliverer
 from assistant.adapters.discord.port import ServicePort
+from assistant.core.model import IncidentState
 
 log = logging.getLogger(__name__)
 
@@ -29,11 +30,13 @@ class Scheduler:
         *,
         clock: Callable[[], datetime],
         max_sleep: float = 30.0,
+        serves: Callable[[str | None], bool] = lambda guild_id: True,
     ) -> None:
         self.service = service
         self.deliverer = deliverer
         self.clock = clock
         self.max_sleep = max_sleep
+        self.serves = serves  # is an incident's guild on this process's shards?
         self._wake = asyncio.Event()
 
     def wake(self) -> None:
@@ -43,7 +46,7 @@ class Scheduler:
     async def run_once(self) -> float:
         """Tick every incident that is due now; return how long to sleep before the next."""
         now = self.clock()
-        for state in list(self.service.open_incidents()):
+        for state in self._incidents():
             due = self.service.next_due(state.id)
             if due is None or due > now:
                 continue
@@ -71,11 +74,14 @@ class Scheduler:
 
     def sleep_seconds(self) -> float:
         now = self.clock()
-        dues = [d for s in self.service.open_incidents() if (d := self.service.next_due(s.id))]
+        dues = [d for s in self._incidents() if (d := self.service.next_due(s.id))]
         if not dues:
             return self.max_sleep
         wait = (min(dues) - now).total_seconds()
         return max(MIN_SLEEP, min(self.max_sleep, wait))
+
+    def _incidents(self) -> list[IncidentState]:
+        return [s for s in self.service.open_incidents() if self.serves(s.guild_id)]
 
     async def run_forever(self) -> None:
         while True:

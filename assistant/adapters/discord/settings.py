@@ -36,3 +36,15 @@ class DiscordSettings(BaseModel):
     backfill_limit: int = 1000
     # The scheduler never sleeps longer than this (seconds).
     scheduler_max_sleep: float = 30.0
+    # Sharding (discord.py AutoShardedBot): the shards this process runs, of how many.
+    # Neither: Discord's recommended count, all in this process.
+    shard_ids: list[int] | None = None
+    shard_count: int | None = None
+
+    def serves(self, guild_id: str | None) -> bool:
+        """Whether this process's shards receive the events of ``guild_id`` (Discord
+        routes a guild to shard ``(guild_id >> 22) % shard_count``; DMs to shard 0)."""
+        if self.shard_ids is None or self.shard_count is None:
+            return True
+        shard = (int(guild_id) >> 22) % self.shard_count if guild_id and guild_id.isdigit() else 0
+        return shard in self.shard_ids

@@ -67,6 +67,10 @@ class ProposalButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=PR
     ) -> ProposalButton:
         return cls(match["incident"], match["proposal"], accept=match["choice"] == "ok")
 
+    async def interaction_check(self, interaction: Interaction, /) -> bool:
+        """A standby bot leaves the click to the active one."""
+        return bool(getattr(interaction.client, "acting", lambda: True)())
+
     async def callback(self, interaction: Interaction) -> None:
         clicks: ProposalClicks | None = getattr(interaction.client, "proposals", None)
         if clicks is None:
