@@ -47,7 +47,8 @@ def for_message(state: IncidentState, msg: ChatMessage) -> ReadContext:
     """The Reader's context for ``msg`` in this incident: people, commander, the last few
     messages before it (with their readings), who holds which open tasks."""
     earlier: list[Earlier] = []
-    for other in reversed(list(state.messages.values())):
+    for other in reversed(state.messages.values()):  # newest first, without a copy
+
         if len(earlier) >= EARLIER:
             break
         if other.id == msg.id or other.deleted or other.at > msg.at or state.is_bot(other.author):
