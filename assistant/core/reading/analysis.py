@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Literal
 
 from assistant.core import lang as langs
@@ -169,6 +169,7 @@ _LEAD_VOCATIVE = re.compile(
 )
 
 
+@lru_cache(maxsize=16)
 def _vocative(bot_names: tuple[str, ...]) -> re.Pattern[str]:
     names = [re.escape(n) for n in (*bot_names, "bot", "ボット") if n]
     return re.compile(r"^\W*(?:hey\s+|ねえ)?@?(?:" + "|".join(names) + r")\b", re.I)
@@ -230,8 +231,15 @@ def _find(analysis: Analysis, topic: str) -> list[Match]:
     out: list[Match] = []
     for sentence in analysis.sentences:
         lex = lexicon.load(sentence.lang)
+        phrased = lexicon.prefilter(sentence.lang, topic).may_match(
+            sentence.text, (lambda s=sentence: s.lemma_text[0]) if sentence.tokens else None
+        )
+
         for entry in lex.topic(topic):
+            if not phrased and not entry.get("trend"):
+                continue
             unless = entry.unless
+
             if unless is not None and unless.search(sentence.text):
                 continue
             for start, end in _spans(sentence, entry)[:MAX_SPANS]:

@@ -48,7 +48,6 @@ def for_message(state: IncidentState, msg: ChatMessage) -> ReadContext:
     messages before it (with their readings), who holds which open tasks."""
     earlier: list[Earlier] = []
     for other in reversed(state.messages.values()):  # newest first, without a copy
-
         if len(earlier) >= EARLIER:
             break
         if other.id == msg.id or other.deleted or other.at > msg.at or state.is_bot(other.author):

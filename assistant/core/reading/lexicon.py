@@ -14,6 +14,7 @@ on first use (nothing is read at import time).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -139,6 +140,33 @@ def load(lang: Lang) -> Lexicon:
     entries = {topic: _entries(lang, topic, _load_yaml(lang, topic)) for topic in TOPICS}
     modality = _load_yaml(lang, "modality") or {}
     return Lexicon(lang=lang, entries=entries, modality=modality)
+
+
+@dataclass(frozen=True)
+class Prefilter:
+    """Every phrasing of one topic in one alternation, so a sentence that matches none of
+    them is passed over with one search instead of one per entry."""
+
+    patterns: re.Pattern[str] | None
+    lemmas: re.Pattern[str] | None
+
+    def may_match(self, text: str, lemma_text: Callable[[], str] | None = None) -> bool:
+        """Can any entry match ``text`` (or the lemmas ``lemma_text()`` gives, made only
+        when needed)?"""
+        if self.patterns is not None and self.patterns.search(text):
+            return True
+        return bool(self.lemmas is not None and lemma_text and self.lemmas.search(lemma_text()))
+
+
+@lru_cache(maxsize=32)
+def prefilter(lang: Lang, topic: str) -> Prefilter:
+    entries = load(lang).topic(topic)
+    patterns = [e.patterns.pattern for e in entries if e.patterns is not None]
+    lemmas = [e.lemmas.pattern for e in entries if e.lemmas is not None]
+    return Prefilter(
+        patterns=re.compile("|".join(patterns), re.IGNORECASE) if patterns else None,
+        lemmas=re.compile("|".join(lemmas), re.IGNORECASE) if lemmas else None,
+    )
 
 
 def compiled(lang: Lang, key: str) -> re.Pattern[str] | None:

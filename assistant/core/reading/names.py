@@ -80,8 +80,14 @@ def _fold(word: str) -> str:
     return re.sub(r"ou|oo|uu|oh$", lambda m: m.group(0)[0], word)
 
 
+@lru_cache(maxsize=64)
+def _people(users: tuple[User, ...], bot_names: tuple[str, ...]) -> People:
+    return People(users, bot_names)
+
+
 @lru_cache(maxsize=1)
 def _common() -> frozenset[str]:
+
     return lexicon.words("en", "not_names")
 
 
@@ -131,6 +137,12 @@ class People:
             if ascii_keys
             else None
         )
+
+    @classmethod
+    def of(cls, users: Iterable[User], bot_names: Sequence[str] = ()) -> People:
+        """``People(users, bot_names)``, shared between messages with the same participants
+        (building the lookups is most of the cost of reading a short message)."""
+        return _people(tuple(users), tuple(bot_names))
 
     def by_name(self, name: str) -> User | None:
         return self._by_key.get(name.casefold().lstrip("@"))

@@ -109,6 +109,8 @@ def _hits(analysis: Analysis, people: People, author: User) -> list[_Hit]:
     out: list[_Hit] = []
     for sentence in analysis.sentences:
         marked = _mark(sentence, people.find(sentence, analysis.original), author)
+        if not lexicon.prefilter(sentence.lang, "roster").may_match(marked.text):
+            continue
         for entry in lexicon.load(sentence.lang).topic("roster"):
             if entry.unless is not None and entry.unless.search(sentence.text):
                 continue
@@ -271,7 +273,10 @@ def _done_guarded(hit: _Hit) -> bool:
 
 
 def read_roster(analysis: Analysis, ctx: ReadContext) -> RosterReading:
-    people = People((*ctx.people, *ctx.mentions, ctx.author), ctx.bot_names)
+    known = set(ctx.people)
+    extra = tuple(u for u in (*ctx.mentions, ctx.author) if u not in known)
+    people = People.of((*ctx.people, *extra), ctx.bot_names)
+
     author = ctx.author
     hits = _hits(analysis, people, author)
     out = RosterReading()
