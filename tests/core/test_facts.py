@@ -181,7 +181,7 @@ def test_impact_is_about_people_or_the_work_that_fails(text: str, kinds: list[st
     ("text", "kinds"),
     [
         ("turtles all the way down", []),
-        ("I feel like I'm down the wrong rabbit hole", []),
+        ("I think I'm chasing the wrong lead", []),
         ("boskos went down shortly before midnight", ["symptom"]),
         ("the hub has been down since 10:00", ["symptom"]),
         ("payments API down", ["symptom"]),

@@ -303,7 +303,7 @@ def test_more_real_phrasings_are_read(current: Phase, text: str, expected: Phase
         (P.MONITORING, "helper, 復旧宣言します"),
         (P.MITIGATING, "様子見フェーズに入るかはまだ決めてません"),
         (P.MITIGATING, "429 がまだ出ています"),
-        (P.MITIGATING, "I don't think that worked"),
+        (P.MITIGATING, "I doubt that did anything"),
         (P.MITIGATING, "I think that worked"),
         (P.MITIGATING, "did that work?"),
         (P.MITIGATING, "if the restart fixed it we can stand down"),

@@ -7,7 +7,7 @@ today"); when a message both denies and reports ("no deploys, only the config pu
 report wins: something did change.
 
 Risk facts follow the same modality, with two differences: a condition may still state a fact
-("if we roll back we lose the new column": there is a migration) where the entry says so, and
+("rolling back would drop the added index table": there is a migration) where the entry says so, and
 a negation flips the value where the entry says so ("no flag" / "not behind a flag").
 """
 

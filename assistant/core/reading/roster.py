@@ -194,7 +194,7 @@ class _Request:
     to: tuple[User, ...]  # empty: to anyone
     purpose: str | None
     task: str = ""
-    offer: bool = False  # "should I take the LB logs?" (by offers to do it)
+    offer: bool = False  # "should I take the proxy logs?" (by offers to do it)
     handover: bool = False  # "can you take IC?"
 
 
